@@ -1,0 +1,46 @@
+/*
+ * propagate.c - a filter that watches how the lower driver finished each
+ * request (seed 004, "Checking the PendingReturned flag"): it copies its
+ * stack location to the next, registers a completion routine for every
+ * outcome, and returns what IoCallDriver returned.  Because its routine
+ * returns STATUS_CONTINUE_COMPLETION, the routine must propagate pending:
+ * if (Irp->PendingReturned) IoMarkIrpPending(Irp).
+ */
+#include "drivers.h"
+
+static DRIVER_DISPATCH PropagateDispatch;
+static IO_COMPLETION_ROUTINE PropagateCompletion;
+
+static NTSTATUS PropagateCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    PROPAGATE_EXTENSION *ext = DeviceObject->DeviceExtension;
+    UNREFERENCED_PARAMETER(Context);
+    ext->RoutineRuns++;
+    ext->LastPendingReturned = Irp->PendingReturned;
+    if (Irp->PendingReturned)
+        IoMarkIrpPending(Irp);
+    return STATUS_CONTINUE_COMPLETION;
+}
+
+static NTSTATUS PropagateDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PROPAGATE_EXTENSION *ext = DeviceObject->DeviceExtension;
+    IoCopyCurrentIrpStackLocationToNext(Irp);
+    IoSetCompletionRoutine(Irp, PropagateCompletion, NULL, TRUE, TRUE, TRUE);
+    return IoCallDriver(ext->Lower, Irp);
+}
+
+VOID PropagateDriverEntry(PDRIVER_OBJECT DriverObject)
+{
+    for (int i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
+        DriverObject->MajorFunction[i] = PropagateDispatch;
+}
+
+PDEVICE_OBJECT PropagateAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Lower)
+{
+    PDEVICE_OBJECT below = NULL;
+    PDEVICE_OBJECT dev = SampleCreateDevice(DriverObject, Lower, &below);
+    if (dev != NULL)
+        ((PROPAGATE_EXTENSION *)dev->DeviceExtension)->Lower = below;
+    return dev;
+}

@@ -1,0 +1,718 @@
+/*
+ * iomgr.c - the reference I/O manager: IRPs, the stack operations,
+ * IoCallDriver, IoCompleteRequest and its walk, delivery to the creator,
+ * the IoBuild* routines, freeing and reuse, cancel.
+ *
+ * It reads top to bottom in the order the protocol runs.  Each check sits
+ * where the rule is broken and reports through IrpcReport with the rule id.
+ */
+#include "irpc.h"
+#include "irpc_internal.h"
+
+#define UNINITIALISED_STATUS ((NTSTATUS)0xFFFFFFFF)
+
+int IrpcIsSyncKind(int kind)
+{
+    return kind == IRPC_KIND_SYNC_FSD || kind == IRPC_KIND_DEVICE_IOCTL;
+}
+
+int IrpcIsCreatedKind(int kind)
+{
+    return kind == IRPC_KIND_ALLOC || kind == IRPC_KIND_ASYNC_FSD;
+}
+
+static int irp_live(int slot)
+{
+    return irpc.life[slot].state != IRPC_ST_FREE;
+}
+
+/* Does device `dev` (IRPC_NOBODY: the application / creator side) own it? */
+static int owns(int slot, int dev)
+{
+    const IRPC_LIFE *l = &irpc.life[slot];
+    return l->state != IRPC_ST_FREE && l->state != IRPC_ST_DONE && l->owner == dev;
+}
+
+/* Every use of an IRP by a driver routine passes through here. */
+static int check_access(int slot, const char *what)
+{
+    if (slot < 0)
+        return 0;
+    if (!irp_live(slot)) {
+        IrpcReport(IRPC_IrpAccessAfterRelease, slot, what);
+        return 0;
+    }
+    if (!owns(slot, IrpcCurrentDevice())) {
+        IrpcReport(IRPC_IrpAccessAfterRelease, slot, what);
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- creating IRPs ------------------------------------------------------ */
+int IrpcNewIrp(int stack_size, int kind, int creator)
+{
+    if (stack_size < 1 || stack_size > IRPC_MAX_STACK)
+        return -1;
+    for (int i = 0; i < IRPC_MAX_IRPS; i++) {
+        if (irpc.life[i].state != IRPC_ST_FREE)
+            continue;
+        PIRP irp = &irpc.irps[i];
+        IrpcZero(irp, sizeof *irp);
+        irp->Type = IO_TYPE_IRP;
+        irp->Size = (USHORT)sizeof *irp;
+        irp->StackCount = (CHAR)stack_size;
+        irp->CurrentLocation = (CHAR)(stack_size + 1);
+        IRPC_LIFE *l = &irpc.life[i];
+        unsigned gen = l->gen + 1;
+        IrpcZero(l, sizeof *l);
+        l->gen = gen;
+        l->state = IRPC_ST_IDLE;
+        l->kind = kind;
+        l->creator = creator;
+        l->owner = creator;
+        l->request = -1;
+        l->cancel_dev = IRPC_NOBODY;
+        if (kind != IRPC_KIND_ALLOC)
+            irp->IoStatus.Status = UNINITIALISED_STATUS;
+        IrpcTrace(IRPC_EV_ALLOC, creator, i, 0, kind);
+        return i;
+    }
+    return -1;
+}
+
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
+{
+    UNREFERENCED_PARAMETER(ChargeQuota);
+    int slot = IrpcNewIrp(StackSize, IRPC_KIND_ALLOC, IrpcCurrentDevice());
+    return slot < 0 ? NULL : &irpc.irps[slot];
+}
+
+static PIRP build_irp(int kind, UCHAR major, PDEVICE_OBJECT dev, PKEVENT event,
+                      PIO_STATUS_BLOCK iosb)
+{
+    int slot = IrpcNewIrp(dev->StackSize, kind, IrpcCurrentDevice());
+    if (slot < 0)
+        return NULL;
+    PIRP irp = &irpc.irps[slot];
+    irp->Tail.Overlay.Thread = &irpc.app_thread;
+    irp->UserEvent = event;
+    irp->UserIosb = iosb;
+    irp->IrpcStack[irp->StackCount - 1].MajorFunction = major;
+    return irp;
+}
+
+PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObject,
+                                   PVOID InputBuffer, ULONG InputBufferLength,
+                                   PVOID OutputBuffer, ULONG OutputBufferLength,
+                                   BOOLEAN InternalDeviceIoControl, PKEVENT Event,
+                                   PIO_STATUS_BLOCK IoStatusBlock)
+{
+    UCHAR major = InternalDeviceIoControl ? IRP_MJ_INTERNAL_DEVICE_CONTROL : IRP_MJ_DEVICE_CONTROL;
+    PIRP irp = build_irp(IRPC_KIND_DEVICE_IOCTL, major, DeviceObject, Event, IoStatusBlock);
+    if (irp == NULL)
+        return NULL;
+    PIO_STACK_LOCATION next = &irp->IrpcStack[irp->StackCount - 1];
+    next->Parameters.DeviceIoControl.IoControlCode = IoControlCode;
+    next->Parameters.DeviceIoControl.InputBufferLength = InputBufferLength;
+    next->Parameters.DeviceIoControl.OutputBufferLength = OutputBufferLength;
+    next->Parameters.DeviceIoControl.Type3InputBuffer = InputBuffer;
+    irp->AssociatedIrp.SystemBuffer = InputBuffer;
+    irp->UserBuffer = OutputBuffer;
+    return irp;
+}
+
+static void set_transfer(PIRP irp, ULONG major, PVOID buffer, ULONG length, PLARGE_INTEGER offset)
+{
+    PIO_STACK_LOCATION next = &irp->IrpcStack[irp->StackCount - 1];
+    LONGLONG at = offset != NULL ? offset->QuadPart : 0;
+    irp->UserBuffer = buffer;
+    if (major == IRP_MJ_WRITE) {
+        next->Parameters.Write.Length = length;
+        next->Parameters.Write.ByteOffset.QuadPart = at;
+    } else {
+        next->Parameters.Read.Length = length;
+        next->Parameters.Read.ByteOffset.QuadPart = at;
+    }
+}
+
+PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject,
+                                  PVOID Buffer, ULONG Length, PLARGE_INTEGER StartingOffset,
+                                  PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    PIRP irp = build_irp(IRPC_KIND_SYNC_FSD, (UCHAR)MajorFunction, DeviceObject, Event, IoStatusBlock);
+    if (irp != NULL)
+        set_transfer(irp, MajorFunction, Buffer, Length, StartingOffset);
+    return irp;
+}
+
+PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject,
+                                   PVOID Buffer, ULONG Length, PLARGE_INTEGER StartingOffset,
+                                   PIO_STATUS_BLOCK IoStatusBlock)
+{
+    PIRP irp = build_irp(IRPC_KIND_ASYNC_FSD, (UCHAR)MajorFunction, DeviceObject, NULL, IoStatusBlock);
+    if (irp != NULL)
+        set_transfer(irp, MajorFunction, Buffer, Length, StartingOffset);
+    return irp;
+}
+
+/* ---- freeing and reuse --------------------------------------------------- */
+static int may_release(int slot, const char *who)
+{
+    IRPC_LIFE *l = &irpc.life[slot];
+    if (l->state == IRPC_ST_FREE) {
+        IrpcReport(IRPC_IoAllocateFree, slot, "IoFreeIrp on an IRP already freed");
+        return 0;
+    }
+    if (l->kind == IRPC_KIND_DEVICE_IOCTL) {
+        IrpcReport(IRPC_IoBuildDeviceControlNoFree, slot,
+                   "IoFreeIrp on an IRP from IoBuildDeviceIoControlRequest: the I/O manager frees it");
+        return 0;
+    }
+    if (l->kind == IRPC_KIND_SYNC_FSD) {
+        IrpcReport(IRPC_IoBuildSynchronousFsdRequestNoFree, slot,
+                   "IoFreeIrp on an IRP from IoBuildSynchronousFsdRequest: the I/O manager frees it");
+        return 0;
+    }
+    if (l->kind == IRPC_KIND_APP) {
+        IrpcReport(IRPC_IoAllocateFree, slot, "IoFreeIrp on an IRP the driver did not create");
+        return 0;
+    }
+    if (IrpcCurrentDevice() != l->creator) {
+        IrpcReport(IRPC_IoAllocateFree, slot, "IoFreeIrp by a driver that is not the IRP's creator");
+        return 0;
+    }
+    if (l->owner != l->creator || l->state == IRPC_ST_ACTIVE) {
+        IrpcReport(IRPC_IoAllocateFree, slot, who);
+        return 0;
+    }
+    return 1;
+}
+
+VOID IoFreeIrp(PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot < 0)
+        return;
+    IrpcUseSite(NULL, 0);
+    if (!may_release(slot, "IoFreeIrp while a driver below still holds the IRP"))
+        return;
+    irpc.life[slot].freed++;
+    irpc.life[slot].state = IRPC_ST_FREE;
+    IrpcTrace(IRPC_EV_FREE, IrpcCurrentDevice(), slot, 0, 0);
+}
+
+VOID IoReuseIrp(PIRP Irp, NTSTATUS Status)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot < 0)
+        return;
+    if (!may_release(slot, "IoReuseIrp while a driver below still holds the IRP"))
+        return;
+    CHAR count = Irp->StackCount;
+    for (int k = 0; k < IRPC_MAX_STACK; k++)
+        IrpcZero(&Irp->IrpcStack[k], sizeof Irp->IrpcStack[k]);
+    Irp->CurrentLocation = (CHAR)(count + 1);
+    Irp->IoStatus.Status = Status;
+    Irp->IoStatus.Information = 0;
+    Irp->PendingReturned = FALSE;
+    Irp->Cancel = FALSE;
+    Irp->CancelRoutine = NULL;
+    IRPC_LIFE *l = &irpc.life[slot];
+    l->state = IRPC_ST_IDLE;
+    l->owner = l->creator;
+    l->delivered = 0;
+    l->sent = FALSE;
+    l->top_returned = FALSE;
+    l->pr_known = FALSE;
+    l->must_stop_reported = FALSE;
+}
+
+/* ---- the stack operations (macros in wdm.h) --------------------------- */
+PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0)
+        check_access(slot, "IoGetCurrentIrpStackLocation on an IRP the caller does not own");
+    int k = Irp->CurrentLocation;
+    if (k < 1 || k > Irp->StackCount + 1 || k > IRPC_MAX_STACK + 1)
+        return NULL;
+    return &Irp->IrpcStack[k - 1];
+}
+
+static int has_next(PIRP Irp, int slot, const char *what)
+{
+    if (Irp->CurrentLocation - 1 < 1 || Irp->CurrentLocation > Irp->StackCount + 1) {
+        IrpcReport(IRPC_NoNextStackLocation, slot, what);
+        return 0;
+    }
+    return 1;
+}
+
+PIO_STACK_LOCATION IoGetNextIrpStackLocation(PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0)
+        check_access(slot, "IoGetNextIrpStackLocation on an IRP the caller does not own");
+    if (!has_next(Irp, slot, "IoGetNextIrpStackLocation: the IRP has no next stack location"))
+        return NULL;
+    return &Irp->IrpcStack[Irp->CurrentLocation - 2];
+}
+
+VOID IoSkipCurrentIrpStackLocation(PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0)
+        check_access(slot, "IoSkipCurrentIrpStackLocation on an IRP the caller does not own");
+    if (Irp->CurrentLocation > Irp->StackCount) {
+        IrpcReport(IRPC_NoNextStackLocation, slot,
+                   "IoSkipCurrentIrpStackLocation without a current stack location");
+        return;
+    }
+    Irp->CurrentLocation++;
+}
+
+VOID IoCopyCurrentIrpStackLocationToNext(PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0)
+        check_access(slot, "IoCopyCurrentIrpStackLocationToNext on an IRP the caller does not own");
+    if (Irp->CurrentLocation > Irp->StackCount) {
+        IrpcReport(IRPC_NoNextStackLocation, slot,
+                   "IoCopyCurrentIrpStackLocationToNext without a current stack location");
+        return;
+    }
+    if (!has_next(Irp, slot, "IoCopyCurrentIrpStackLocationToNext: the IRP has no next stack location"))
+        return;
+    PIO_STACK_LOCATION cur = &Irp->IrpcStack[Irp->CurrentLocation - 1];
+    PIO_STACK_LOCATION next = &Irp->IrpcStack[Irp->CurrentLocation - 2];
+    /* everything before CompletionRoutine, then Control cleared */
+    next->MajorFunction = cur->MajorFunction;
+    next->MinorFunction = cur->MinorFunction;
+    next->Flags = cur->Flags;
+    next->Parameters = cur->Parameters;
+    next->DeviceObject = cur->DeviceObject;
+    next->FileObject = cur->FileObject;
+    next->Control = 0;
+}
+
+VOID IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
+                            BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0)
+        check_access(slot, "IoSetCompletionRoutine on an IRP the caller does not own");
+    if (!has_next(Irp, slot, "IoSetCompletionRoutine: the IRP has no next stack location"))
+        return;
+    PIO_STACK_LOCATION next = &Irp->IrpcStack[Irp->CurrentLocation - 2];
+    next->CompletionRoutine = CompletionRoutine;
+    next->Context = Context;
+    next->Control = (UCHAR)((InvokeOnSuccess ? SL_INVOKE_ON_SUCCESS : 0) |
+                            (InvokeOnError ? SL_INVOKE_ON_ERROR : 0) |
+                            (InvokeOnCancel ? SL_INVOKE_ON_CANCEL : 0));
+}
+
+VOID IoMarkIrpPending(PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0 && !check_access(slot, "IoMarkIrpPending on an IRP the caller does not own"))
+        return;
+    IrpcTrace(IRPC_EV_MARK, IrpcCurrentDevice(), slot, 0, 0);
+    if (Irp->CurrentLocation > Irp->StackCount || Irp->CurrentLocation < 1) {
+        IrpcReport(IRPC_CompletionRoutinePending, slot,
+                   "IoMarkIrpPending by the IRP's creator: there is no stack location above it");
+        return;
+    }
+    Irp->IrpcStack[Irp->CurrentLocation - 1].Control |= SL_PENDING_RETURNED;
+    IRPC_FRAME *f = IrpcFrameFor(slot);
+    if (f != NULL)
+        f->marked = TRUE;
+}
+
+/* ---- IoCallDriver -------------------------------------------------------- */
+
+/* PendingReturned at the creator must agree with what the creator's
+ * IoCallDriver returned; whichever of the two is known last checks it. */
+static void check_pending_consistency(int slot)
+{
+    IRPC_LIFE *l = &irpc.life[slot];
+    if (!l->pr_known || !l->top_returned)
+        return;
+    if ((l->top_status == STATUS_PENDING) != (l->pr_at_creator != 0))
+        IrpcReport(IRPC_PendingReturnedConsistency, slot,
+                   l->pr_at_creator ? "PendingReturned is TRUE at the creator but IoCallDriver did not return STATUS_PENDING"
+                                    : "IoCallDriver returned STATUS_PENDING but PendingReturned is FALSE at the creator");
+}
+
+static void check_dispatch_return(const IRPC_FRAME *f, NTSTATUS st)
+{
+    int slot = f->irp;
+    BOOLEAN pending = st == STATUS_PENDING;
+    if (f->marked && !pending)
+        IrpcReport(IRPC_MarkIrpPending, slot,
+                   "dispatch routine marked the IRP pending but did not return STATUS_PENDING");
+    if (f->completed && !f->marked && pending)
+        IrpcReport(IRPC_PendedCompletedRequest, slot,
+                   "dispatch routine completed the IRP without marking it pending and returned STATUS_PENDING");
+    else if (pending && !f->marked && !(f->forwarded && f->lower_status == STATUS_PENDING))
+        IrpcReport(IRPC_MarkIrpPending2, slot,
+                   "dispatch routine returned STATUS_PENDING without marking the IRP pending");
+    if (f->completed && !f->marked && !pending && st != f->completed_status)
+        IrpcReport(IRPC_StatusMismatch, slot,
+                   "dispatch routine returned a status other than the one it completed the IRP with");
+    if (f->forwarded && !f->marked && !f->completed && st != f->lower_status)
+        IrpcReport(IRPC_LowerDriverReturn, slot,
+                   "dispatch routine did not return the status IoCallDriver returned");
+    const IRPC_LIFE *l = &irpc.life[slot];
+    if (l->gen == f->gen && owns(slot, f->dev) && !f->marked)
+        IrpcReport(IRPC_IrpProcessingComplete, slot,
+                   "dispatch routine returned while it still owned the IRP (not completed, forwarded or pended)");
+    if (f->sync_event_owed != NULL)
+        IrpcReport(IRPC_IoBuildDeviceControlWait, slot,
+                   "dispatch routine returned without waiting on the event of its synchronous IRP after STATUS_PENDING");
+}
+
+NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    const char *file;
+    int line;
+    IrpcTakeSite(&file, &line);
+    IrpcUseSite(file, line);
+    int slot = IrpcIrpSlot(Irp);
+    int caller = IrpcCurrentDevice();
+    int target = IrpcDeviceIndex(DeviceObject);
+    if (slot < 0 || target < 0)
+        return STATUS_INVALID_PARAMETER;
+    if (!check_access(slot, "IoCallDriver with an IRP the caller does not own"))
+        return STATUS_INVALID_PARAMETER;
+    IRPC_LIFE *l = &irpc.life[slot];
+    BOOLEAN top_call = Irp->CurrentLocation == Irp->StackCount + 1;
+    if (top_call && IrpcIsCreatedKind(l->kind)) {
+        const IO_STACK_LOCATION *next = &Irp->IrpcStack[Irp->StackCount - 1];
+        UCHAR all = SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL;
+        if (next->CompletionRoutine == NULL || (next->Control & all) != all)
+            IrpcReport(IRPC_IoAllocateForward, slot,
+                       "created IRP forwarded without a completion routine for success, error and cancel");
+    }
+    if (Irp->CurrentLocation - 1 < 1) {
+        IrpcReport(IRPC_NoNextStackLocation, slot,
+                   "IoCallDriver: no stack location left (bug check 0x35)");
+        return STATUS_INVALID_PARAMETER;
+    }
+    Irp->CurrentLocation--;
+    PIO_STACK_LOCATION loc = &Irp->IrpcStack[Irp->CurrentLocation - 1];
+    loc->DeviceObject = DeviceObject;
+    IRPC_FRAME *cf = IrpcFrameFor(slot);
+    if (cf != NULL)
+        cf->forwarded = TRUE;
+    unsigned gen = l->gen;
+    l->owner = target;
+    l->state = IRPC_ST_ACTIVE;
+    l->sent = TRUE;
+    PKEVENT sync_event = IrpcIsSyncKind(l->kind) ? Irp->UserEvent : NULL;
+    if (top_call)
+        l->top_returned = FALSE;
+    IrpcTrace(IRPC_EV_CALL, target, slot, 0, 0);
+
+    PDRIVER_DISPATCH routine = NULL;
+    if (loc->MajorFunction <= IRP_MJ_MAXIMUM_FUNCTION && DeviceObject->DriverObject != NULL)
+        routine = DeviceObject->DriverObject->MajorFunction[loc->MajorFunction];
+    NTSTATUS st = STATUS_INVALID_DEVICE_REQUEST;
+    IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_DISPATCH, target, slot);
+    if (f == NULL || routine == NULL) {
+        IrpcReport(IRPC_DEADLOCK, slot, "frame stack exhausted or no dispatch routine");
+        if (f != NULL)
+            IrpcPopFrame();
+        return STATUS_INVALID_PARAMETER;
+    }
+    st = routine(DeviceObject, Irp);
+    IrpcUseSite(NULL, 0);
+    check_dispatch_return(f, st);
+    IrpcPopFrame();
+    IrpcTrace(IRPC_EV_CALL_RET, target, slot, st, 0);
+    IrpcUseSite(file, line);
+
+    cf = IrpcCurrentFrame();
+    if (cf != NULL && st == STATUS_PENDING && caller != IRPC_NOBODY) {
+        if (sync_event != NULL)
+            cf->sync_event_owed = sync_event;
+        else if (cf->irp == slot && cf->gen == gen)
+            cf->wait_owed = TRUE;
+    }
+    if (cf != NULL && cf->irp == slot && cf->gen == gen)
+        cf->lower_status = st;
+    if (l->gen == gen) {
+        if (top_call) {
+            l->top_returned = TRUE;
+            l->top_status = st;
+            check_pending_consistency(slot);
+        }
+    }
+    IrpcSchedulePoint(IRPC_POINT_CALL_RETURN);
+    return st;
+}
+
+/* ---- IoCompleteRequest ---------------------------------------------------- */
+static void clear_location(PIO_STACK_LOCATION s)
+{
+    s->MinorFunction = 0;
+    s->Flags = 0;
+    s->Control = 0;
+    s->Parameters.Others.Argument1 = NULL;
+    s->Parameters.Others.Argument2 = NULL;
+    s->Parameters.Others.Argument3 = NULL;
+    s->Parameters.Others.Argument4 = NULL;
+    s->FileObject = NULL;
+}
+
+static void deliver(int slot)
+{
+    PIRP irp = &irpc.irps[slot];
+    IRPC_LIFE *l = &irpc.life[slot];
+    NTSTATUS status = irp->IoStatus.Status;
+    l->state = IRPC_ST_DONE;
+    l->owner = l->creator;
+    if (IrpcIsCreatedKind(l->kind)) {
+        /* No thread to deliver to: its creator's routine had to stop the walk. */
+        if (!l->must_stop_reported)
+            IrpcReport(IRPC_AllocatedIrpMustStop, slot,
+                       "completion of a created IRP ran to the end: its creator's routine must return STATUS_MORE_PROCESSING_REQUIRED");
+        l->must_stop_reported = TRUE;
+        return;
+    }
+    l->delivered++;
+    l->pr_known = TRUE;
+    l->pr_at_creator = irp->PendingReturned;
+    IrpcTrace(IRPC_EV_DELIVER, l->creator, slot, status, 0);
+    BOOLEAN synchronous = (irp->Flags & IRP_SYNCHRONOUS_API) != 0;
+    if (!NT_ERROR(status) || (irp->PendingReturned && !synchronous)) {
+        if (irp->UserIosb != NULL)
+            *irp->UserIosb = irp->IoStatus;
+        if (irp->UserEvent != NULL)
+            IrpcSignal(irp->UserEvent);
+    }
+    if (l->request >= 0) {
+        IRPC_REQUEST *q = &irpc.requests[l->request];
+        q->delivered++;
+        q->delivered_status = status;
+        q->irp = -1;
+    }
+    check_pending_consistency(slot);
+    l->state = IRPC_ST_FREE;     /* the I/O manager frees it */
+}
+
+/* The walk, from the current location up.  Resumed by the next
+ * IoCompleteRequest when a routine stopped it. */
+static void complete_walk(int slot)
+{
+    PIRP irp = &irpc.irps[slot];
+    IRPC_LIFE *l = &irpc.life[slot];
+    unsigned gen = l->gen;
+    while (irp->CurrentLocation <= irp->StackCount) {
+        PIO_STACK_LOCATION left = &irp->IrpcStack[irp->CurrentLocation - 1];
+        irp->CurrentLocation++;
+        irp->PendingReturned = (left->Control & SL_PENDING_RETURNED) != 0;
+        NTSTATUS status = irp->IoStatus.Status;
+        UCHAR c = left->Control;
+        BOOLEAN call = (NT_SUCCESS(status) && (c & SL_INVOKE_ON_SUCCESS)) ||
+                       (!NT_SUCCESS(status) && (c & SL_INVOKE_ON_ERROR)) ||
+                       (irp->Cancel && (c & SL_INVOKE_ON_CANCEL));
+        if (!call || left->CompletionRoutine == NULL) {
+            if (irp->PendingReturned && irp->CurrentLocation <= irp->StackCount)
+                irp->IrpcStack[irp->CurrentLocation - 1].Control |= SL_PENDING_RETURNED;
+            clear_location(left);
+            continue;
+        }
+        PIO_COMPLETION_ROUTINE routine = left->CompletionRoutine;
+        PVOID context = left->Context;
+        clear_location(left);
+        BOOLEAN by_creator = irp->CurrentLocation == irp->StackCount + 1;
+        PDEVICE_OBJECT dev = by_creator ? NULL : irp->IrpcStack[irp->CurrentLocation - 1].DeviceObject;
+        int who = by_creator ? l->creator : IrpcDeviceIndex(dev);
+        if (by_creator) {
+            l->delivered++;
+            l->pr_known = TRUE;
+            l->pr_at_creator = irp->PendingReturned;
+            check_pending_consistency(slot);
+        }
+        l->owner = who;
+        IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_COMPLETION, who, slot);
+        if (f == NULL) {
+            IrpcReport(IRPC_DEADLOCK, slot, "frame stack exhausted");
+            return;
+        }
+        NTSTATUS r = routine(dev, irp, context);
+        IrpcUseSite(NULL, 0);
+        IrpcTrace(IRPC_EV_ROUTINE, who, slot, r, by_creator);
+        if (f->marked && f->set_event)
+            IrpcReport(IRPC_CompletionEventChecking, slot,
+                       "completion routine both marked the IRP pending and signalled an event");
+        if (irpc.irql != f->irql_at_entry) {
+            IrpcReport(IRPC_CompletionIrql, slot, "completion routine returned at another IRQL");
+            irpc.irql = f->irql_at_entry;
+        }
+        IrpcPopFrame();
+        if (r == STATUS_MORE_PROCESSING_REQUIRED) {
+            if (l->gen == gen && l->state == IRPC_ST_WALKING) {
+                l->state = IRPC_ST_STOPPED;
+                l->owner = who;
+            }
+            return;   /* touch the IRP no more: its owner may have freed it */
+        }
+        if (l->gen != gen || l->state == IRPC_ST_FREE) {
+            IrpcReport(IrpcIsCreatedKind(l->kind) ? IRPC_AllocatedIrpMustStop : IRPC_IrpAccessAfterRelease,
+                       slot, "completion routine freed the IRP and let its completion continue");
+            return;
+        }
+        if (by_creator && IrpcIsCreatedKind(l->kind)) {
+            IrpcReport(IRPC_AllocatedIrpMustStop, slot,
+                       "creator's completion routine did not return STATUS_MORE_PROCESSING_REQUIRED");
+            l->must_stop_reported = TRUE;
+        }
+        if (irp->PendingReturned && irp->CurrentLocation <= irp->StackCount &&
+            !(irp->IrpcStack[irp->CurrentLocation - 1].Control & SL_PENDING_RETURNED))
+            IrpcReport(IRPC_CompletionRoutinePending, slot,
+                       "completion routine saw PendingReturned and did not call IoMarkIrpPending");
+        l->owner = IRPC_IN_WALK;
+        l->state = IRPC_ST_WALKING;
+    }
+    irp->CurrentLocation = (CHAR)(irp->StackCount + 2);
+    deliver(slot);
+}
+
+static void check_cleanup(int slot, PIRP irp, int caller)
+{
+    if (irp->CurrentLocation < 1 || irp->CurrentLocation > irp->StackCount)
+        return;
+    const IO_STACK_LOCATION *s = &irp->IrpcStack[irp->CurrentLocation - 1];
+    if (s->MajorFunction != IRP_MJ_CLEANUP)
+        return;
+    for (int i = 0; i < IRPC_MAX_IRPS; i++) {
+        if (i == slot || irpc.life[i].state == IRPC_ST_FREE || !irpc.life[i].queued ||
+            irpc.life[i].owner != caller)
+            continue;
+        const IRP *q = &irpc.irps[i];
+        if (q->CurrentLocation >= 1 && q->CurrentLocation <= q->StackCount &&
+            q->IrpcStack[q->CurrentLocation - 1].FileObject == s->FileObject)
+            IrpcReport(IRPC_CleanupCompletesQueued, slot,
+                       "cleanup IRP completed while an IRP of its file object is still queued");
+    }
+}
+
+static int f_owes_wait(int slot)
+{
+    const IRPC_FRAME *f = IrpcFrameFor(slot);
+    return f != NULL && f->wait_owed;
+}
+
+VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
+{
+    const char *file;
+    int line;
+    IrpcTakeSite(&file, &line);
+    IrpcUseSite(file, line);
+    int slot = IrpcIrpSlot(Irp);
+    if (slot < 0)
+        return;
+    int caller = IrpcCurrentDevice();
+    IRPC_LIFE *l = &irpc.life[slot];
+    IrpcTrace(IRPC_EV_COMPLETE, caller, slot, Irp->IoStatus.Status, PriorityBoost);
+    if (l->state == IRPC_ST_FREE) {
+        IrpcReport(IRPC_IrpAccessAfterRelease, slot, "IoCompleteRequest on a freed IRP");
+        return;
+    }
+    if (Irp->CurrentLocation > Irp->StackCount + 1 || l->state == IRPC_ST_DONE) {
+        IrpcReport(IRPC_DoubleCompletion, slot,
+                   "IoCompleteRequest on an IRP already completed (bug check 0x44)");
+        return;
+    }
+    if (l->state == IRPC_ST_WALKING) {
+        IrpcReport(IRPC_DoubleCompletion, slot,
+                   "IoCompleteRequest while the IRP's completion is under way");
+        return;
+    }
+    if (IrpcIsCreatedKind(l->kind) && caller == l->creator)
+        IrpcReport(IRPC_IoAllocateComplete, slot,
+                   "IoCompleteRequest on an IRP the driver created: it must free it with IoFreeIrp");
+    else if (l->owner != caller)
+        IrpcReport(IRPC_CompleteRequest, slot,
+                   "IoCompleteRequest by a driver that does not own the IRP");
+    else if (f_owes_wait(slot))
+        IrpcReport(IRPC_CompleteRequest, slot,
+                   "IoCompleteRequest after IoCallDriver returned STATUS_PENDING, before waiting");
+    NTSTATUS status = Irp->IoStatus.Status;
+    if (status == STATUS_PENDING || status == UNINITIALISED_STATUS)
+        IrpcReport(IRPC_CompleteRequestStatusCheck, slot,
+                   "IoCompleteRequest with IoStatus.Status STATUS_PENDING or uninitialised");
+    if (Irp->CancelRoutine != NULL)
+        IrpcReport(IRPC_CompleteWithCancelRoutine, slot,
+                   "IoCompleteRequest on an IRP whose cancel routine is still set");
+    if (irpc.locks_held > 0)
+        IrpcReport(IRPC_SpinLockSafe, slot, "IoCompleteRequest while holding a spin lock");
+    if (irpc.irql > DISPATCH_LEVEL)
+        IrpcReport(IRPC_CompletionIrql, slot, "IoCompleteRequest above DISPATCH_LEVEL");
+    if (NT_ERROR(status) && PriorityBoost != IO_NO_INCREMENT)
+        IrpcReport(IRPC_CompletionPriorityBoost, slot,
+                   "IRP completed with an error status and a priority boost");
+    check_cleanup(slot, Irp, caller);
+    IRPC_FRAME *f = IrpcFrameFor(slot);
+    if (f != NULL) {
+        f->completed = TRUE;
+        f->completed_status = status;
+    }
+    l->state = IRPC_ST_WALKING;
+    l->owner = IRPC_IN_WALK;
+    l->queued = 0;
+    complete_walk(slot);
+    IrpcUseSite(file, line);
+    IrpcSchedulePoint(IRPC_POINT_COMPLETE);
+}
+
+/* ---- cancel ---------------------------------------------------------------- */
+PDRIVER_CANCEL IoSetCancelRoutine(PIRP Irp, PDRIVER_CANCEL CancelRoutine)
+{
+    PDRIVER_CANCEL old = Irp->CancelRoutine;
+    Irp->CancelRoutine = CancelRoutine;
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0 && CancelRoutine != NULL)
+        irpc.life[slot].cancel_dev = IrpcCurrentDevice();
+    return old;
+}
+
+BOOLEAN IoCancelIrp(PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot < 0)
+        return FALSE;
+    KIRQL irql;
+    IoAcquireCancelSpinLock(&irql);
+    Irp->Cancel = TRUE;
+    PDRIVER_CANCEL routine = Irp->CancelRoutine;
+    Irp->CancelRoutine = NULL;
+    IrpcTrace(IRPC_EV_CANCEL, IrpcCurrentDevice(), slot, 0, routine != NULL);
+    if (routine == NULL) {
+        IoReleaseCancelSpinLock(irql);
+        return FALSE;
+    }
+    IRPC_LIFE *l = &irpc.life[slot];
+    if (l->state == IRPC_ST_DONE || l->state == IRPC_ST_FREE ||
+        Irp->CurrentLocation > Irp->StackCount + 1) {
+        IrpcReport(IRPC_CompleteWithCancelRoutine, slot,
+                   "IRP completed with its cancel routine set (bug check 0x48)");
+        IoReleaseCancelSpinLock(irql);
+        return FALSE;
+    }
+    Irp->CancelIrql = irql;
+    PDEVICE_OBJECT dev = NULL;
+    if (Irp->CurrentLocation >= 1 && Irp->CurrentLocation <= Irp->StackCount)
+        dev = Irp->IrpcStack[Irp->CurrentLocation - 1].DeviceObject;
+    int who = l->cancel_dev != IRPC_NOBODY ? l->cancel_dev : IrpcDeviceIndex(dev);
+    IrpcTrace(IRPC_EV_CANCEL_ROUTINE, who, slot, 0, 0);
+    if (IrpcPushFrame(IRPC_FRAME_CANCEL, who, slot) == NULL) {
+        IoReleaseCancelSpinLock(irql);
+        return FALSE;
+    }
+    routine(dev, Irp);   /* releases the cancel spin lock */
+    IrpcPopFrame();
+    return TRUE;
+}
