@@ -372,22 +372,26 @@ static void check_dispatch_return(const IRPC_FRAME *f, NTSTATUS st)
                    "dispatch routine returned without waiting on the event of its synchronous IRP after STATUS_PENDING");
 }
 
-NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+/* First half of IoCallDriver: checks, moves to the next stack location,
+ * hands the IRP to the target and opens the dispatch frame.  Returns 0 when
+ * the call must not go ahead (call->refused is then what it returns). */
+int IrpcCallBegin(PDEVICE_OBJECT DeviceObject, PIRP Irp, IRPC_CALL *call)
 {
-    const char *file;
-    int line;
-    IrpcTakeSite(&file, &line);
-    IrpcUseSite(file, line);
-    int slot = IrpcIrpSlot(Irp);
-    int caller = IrpcCurrentDevice();
-    int target = IrpcDeviceIndex(DeviceObject);
-    if (slot < 0 || target < 0)
-        return STATUS_INVALID_PARAMETER;
+    IrpcTakeSite(&call->file, &call->line);
+    IrpcUseSite(call->file, call->line);
+    call->refused = STATUS_INVALID_PARAMETER;
+    call->routine = NULL;
+    call->slot = IrpcIrpSlot(Irp);
+    call->caller = IrpcCurrentDevice();
+    call->target = IrpcDeviceIndex(DeviceObject);
+    int slot = call->slot;
+    if (slot < 0 || call->target < 0)
+        return 0;
     if (!check_access(slot, "IoCallDriver with an IRP the caller does not own"))
-        return STATUS_INVALID_PARAMETER;
+        return 0;
     IRPC_LIFE *l = &irpc.life[slot];
-    BOOLEAN top_call = Irp->CurrentLocation == Irp->StackCount + 1;
-    if (top_call && IrpcIsCreatedKind(l->kind)) {
+    call->top_call = Irp->CurrentLocation == Irp->StackCount + 1;
+    if (call->top_call && IrpcIsCreatedKind(l->kind)) {
         const IO_STACK_LOCATION *next = &Irp->IrpcStack[Irp->StackCount - 1];
         UCHAR all = SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL;
         if (next->CompletionRoutine == NULL || (next->Control & all) != all)
@@ -397,59 +401,76 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (Irp->CurrentLocation - 1 < 1) {
         IrpcReport(IRPC_NoNextStackLocation, slot,
                    "IoCallDriver: no stack location left (bug check 0x35)");
-        return STATUS_INVALID_PARAMETER;
+        return 0;
+    }
+    PIO_STACK_LOCATION loc = &Irp->IrpcStack[Irp->CurrentLocation - 2];
+    if (loc->MajorFunction <= IRP_MJ_MAXIMUM_FUNCTION && DeviceObject->DriverObject != NULL)
+        call->routine = DeviceObject->DriverObject->MajorFunction[loc->MajorFunction];
+    if (call->routine == NULL) {
+        IrpcReport(IRPC_DEADLOCK, slot, "IoCallDriver: the target has no dispatch routine");
+        return 0;
     }
     Irp->CurrentLocation--;
-    PIO_STACK_LOCATION loc = &Irp->IrpcStack[Irp->CurrentLocation - 1];
     loc->DeviceObject = DeviceObject;
     IRPC_FRAME *cf = IrpcFrameFor(slot);
     if (cf != NULL)
         cf->forwarded = TRUE;
-    unsigned gen = l->gen;
-    l->owner = target;
+    call->gen = l->gen;
+    l->owner = call->target;
     l->state = IRPC_ST_ACTIVE;
     l->sent = TRUE;
-    PKEVENT sync_event = IrpcIsSyncKind(l->kind) ? Irp->UserEvent : NULL;
-    if (top_call)
+    call->sync_event = IrpcIsSyncKind(l->kind) ? Irp->UserEvent : NULL;
+    if (call->top_call)
         l->top_returned = FALSE;
-    IrpcTrace(IRPC_EV_CALL, target, slot, 0, 0);
-
-    PDRIVER_DISPATCH routine = NULL;
-    if (loc->MajorFunction <= IRP_MJ_MAXIMUM_FUNCTION && DeviceObject->DriverObject != NULL)
-        routine = DeviceObject->DriverObject->MajorFunction[loc->MajorFunction];
-    NTSTATUS st = STATUS_INVALID_DEVICE_REQUEST;
-    IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_DISPATCH, target, slot);
-    if (f == NULL || routine == NULL) {
-        IrpcReport(IRPC_DEADLOCK, slot, "frame stack exhausted or no dispatch routine");
-        if (f != NULL)
-            IrpcPopFrame();
-        return STATUS_INVALID_PARAMETER;
+    IrpcTrace(IRPC_EV_CALL, call->target, slot, 0, 0);
+    if (IrpcPushFrame(IRPC_FRAME_DISPATCH, call->target, slot) == NULL) {
+        IrpcReport(IRPC_DEADLOCK, slot, "IoCallDriver: routine frames exhausted");
+        return 0;
     }
-    st = routine(DeviceObject, Irp);
-    IrpcUseSite(NULL, 0);
-    check_dispatch_return(f, st);
-    IrpcPopFrame();
-    IrpcTrace(IRPC_EV_CALL_RET, target, slot, st, 0);
-    IrpcUseSite(file, line);
+    return 1;
+}
 
-    cf = IrpcCurrentFrame();
-    if (cf != NULL && st == STATUS_PENDING && caller != IRPC_NOBODY) {
-        if (sync_event != NULL)
-            cf->sync_event_owed = sync_event;
-        else if (cf->irp == slot && cf->gen == gen)
+/* Second half: the dispatch routine returned `st`.  Checks what it did
+ * against what it returned, closes its frame, and tells the caller. */
+NTSTATUS IrpcCallEnd(IRPC_CALL *call, NTSTATUS st)
+{
+    int slot = call->slot;
+    IRPC_FRAME *f = IrpcCurrentFrame();
+    IrpcUseSite(NULL, 0);
+    if (f != NULL && f->kind == IRPC_FRAME_DISPATCH && f->irp == slot) {
+        check_dispatch_return(f, st);
+        IrpcPopFrame();
+    }
+    IrpcTrace(IRPC_EV_CALL_RET, call->target, slot, st, 0);
+    IrpcUseSite(call->file, call->line);
+
+    IRPC_FRAME *cf = IrpcCurrentFrame();
+    BOOLEAN own_irp = cf != NULL && cf->irp == slot && cf->gen == call->gen;
+    if (cf != NULL && st == STATUS_PENDING && call->caller != IRPC_NOBODY) {
+        if (call->sync_event != NULL)
+            cf->sync_event_owed = call->sync_event;
+        else if (own_irp)
             cf->wait_owed = TRUE;
     }
-    if (cf != NULL && cf->irp == slot && cf->gen == gen)
+    if (own_irp)
         cf->lower_status = st;
-    if (l->gen == gen) {
-        if (top_call) {
-            l->top_returned = TRUE;
-            l->top_status = st;
-            check_pending_consistency(slot);
-        }
+    IRPC_LIFE *l = &irpc.life[slot];
+    if (l->gen == call->gen && call->top_call) {
+        l->top_returned = TRUE;
+        l->top_status = st;
+        check_pending_consistency(slot);
     }
     IrpcSchedulePoint(IRPC_POINT_CALL_RETURN);
     return st;
+}
+
+NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    IRPC_CALL call;
+    if (!IrpcCallBegin(DeviceObject, Irp, &call))
+        return call.refused;
+    NTSTATUS st = call.routine(DeviceObject, Irp);
+    return IrpcCallEnd(&call, st);
 }
 
 /* ---- IoCompleteRequest ---------------------------------------------------- */
@@ -547,9 +568,9 @@ static void complete_walk(int slot)
         if (f->marked && f->set_event)
             IrpcReport(IRPC_CompletionEventChecking, slot,
                        "completion routine both marked the IRP pending and signalled an event");
-        if (irpc.irql != f->irql_at_entry) {
+        if (IRPC_THIS_CPU->irql != f->irql_at_entry) {
             IrpcReport(IRPC_CompletionIrql, slot, "completion routine returned at another IRQL");
-            irpc.irql = f->irql_at_entry;
+            IRPC_THIS_CPU->irql = f->irql_at_entry;
         }
         IrpcPopFrame();
         if (r == STATUS_MORE_PROCESSING_REQUIRED) {
@@ -647,9 +668,9 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
     if (Irp->CancelRoutine != NULL)
         IrpcReport(IRPC_CompleteWithCancelRoutine, slot,
                    "IoCompleteRequest on an IRP whose cancel routine is still set");
-    if (irpc.locks_held > 0)
+    if (IRPC_THIS_CPU->locks_held > 0)
         IrpcReport(IRPC_SpinLockSafe, slot, "IoCompleteRequest while holding a spin lock");
-    if (irpc.irql > DISPATCH_LEVEL)
+    if (IRPC_THIS_CPU->irql > DISPATCH_LEVEL)
         IrpcReport(IRPC_CompletionIrql, slot, "IoCompleteRequest above DISPATCH_LEVEL");
     if (NT_ERROR(status) && PriorityBoost != IO_NO_INCREMENT)
         IrpcReport(IRPC_CompletionPriorityBoost, slot,

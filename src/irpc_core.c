@@ -94,7 +94,8 @@ void IrpcReset(void)
         irpc.life[i].owner = IRPC_NOBODY;
         irpc.life[i].cancel_dev = IRPC_NOBODY;
     }
-    irpc.irql = PASSIVE_LEVEL;
+    for (int c = 0; c < IRPC_MAX_CPUS; c++)
+        irpc.cpus[c].irql = PASSIVE_LEVEL;
     irpc.app_thread.Id = 1;
     irpc_finding_count = 0;
     irpc_event_count = 0;
@@ -191,7 +192,8 @@ int IrpcDeviceIndex(const DEVICE_OBJECT *dev)
 
 IRPC_FRAME *IrpcCurrentFrame(void)
 {
-    return irpc.frame_count > 0 ? &irpc.frames[irpc.frame_count - 1] : NULL;
+    IRPC_CPU *c = IRPC_THIS_CPU;
+    return c->frame_count > 0 ? &c->frames[c->frame_count - 1] : NULL;
 }
 
 int IrpcCurrentDevice(void)
@@ -202,23 +204,24 @@ int IrpcCurrentDevice(void)
 
 IRPC_FRAME *IrpcPushFrame(int kind, int dev, int slot)
 {
-    if (irpc.frame_count >= IRPC_MAX_FRAMES)
+    IRPC_CPU *c = IRPC_THIS_CPU;
+    if (c->frame_count >= IRPC_MAX_FRAMES)
         return NULL;
-    IRPC_FRAME *f = &irpc.frames[irpc.frame_count++];
+    IRPC_FRAME *f = &c->frames[c->frame_count++];
     zero_bytes(f, sizeof *f);
     f->kind = kind;
     f->dev = dev;
     f->irp = slot;
     f->gen = slot >= 0 ? irpc.life[slot].gen : 0;
-    f->irql_at_entry = irpc.irql;
-    f->locks_at_entry = irpc.locks_held;
+    f->irql_at_entry = c->irql;
+    f->locks_at_entry = c->locks_held;
     return f;
 }
 
 void IrpcPopFrame(void)
 {
-    if (irpc.frame_count > 0)
-        irpc.frame_count--;
+    if (IRPC_THIS_CPU->frame_count > 0)
+        IRPC_THIS_CPU->frame_count--;
 }
 
 /* The innermost frame, when it is a routine running for this IRP. */
@@ -230,12 +233,15 @@ IRPC_FRAME *IrpcFrameFor(int slot)
     return NULL;
 }
 
+/* Is a dispatch routine for this IRP running on any processor? */
 int IrpcDispatchActiveFor(int slot)
 {
-    for (int i = 0; i < irpc.frame_count; i++)
-        if (irpc.frames[i].kind == IRPC_FRAME_DISPATCH && irpc.frames[i].irp == slot &&
-            irpc.frames[i].gen == irpc.life[slot].gen)
-            return 1;
+    for (int c = 0; c < IRPC_MAX_CPUS; c++)
+        for (int i = 0; i < irpc.cpus[c].frame_count; i++) {
+            const IRPC_FRAME *f = &irpc.cpus[c].frames[i];
+            if (f->kind == IRPC_FRAME_DISPATCH && f->irp == slot && f->gen == irpc.life[slot].gen)
+                return 1;
+        }
     return 0;
 }
 
@@ -254,7 +260,8 @@ void IrpcQueueDeferred(PKDPC dpc, int dev)
 int IrpcRunDeferred(int max)
 {
     int ran = 0;
-    if (irpc.locks_held > 0 || irpc.in_deferred)
+    IRPC_CPU *c = IRPC_THIS_CPU;
+    if (c->locks_held > 0 || c->in_deferred)
         return 0;
     while (ran < max && irpc.deferred_count > 0) {
         PKDPC dpc = irpc.deferred[0];
@@ -265,17 +272,17 @@ int IrpcRunDeferred(int max)
         }
         irpc.deferred_count--;
         dpc->Inserted = FALSE;
-        KIRQL old = irpc.irql;
-        irpc.irql = DISPATCH_LEVEL;
-        irpc.in_deferred = 1;
+        KIRQL old = c->irql;
+        c->irql = DISPATCH_LEVEL;
+        c->in_deferred = 1;
         IrpcTrace(IRPC_EV_DPC, dev, -1, 0, 0);
         if (IrpcPushFrame(IRPC_FRAME_DPC, dev, -1) != NULL) {
             dpc->DeferredRoutine(dpc, dpc->DeferredContext, dpc->SystemArgument1,
                                  dpc->SystemArgument2);
             IrpcPopFrame();
         }
-        irpc.in_deferred = 0;
-        irpc.irql = old;
+        c->in_deferred = 0;
+        c->irql = old;
         ran++;
     }
     return ran;
@@ -292,7 +299,8 @@ int IrpcRunAllDeferred(void)
 
 void IrpcSchedulePoint(int point)
 {
-    if (irpc_sched_hook == NULL || irpc.locks_held > 0 || irpc.in_deferred ||
+    const IRPC_CPU *c = IRPC_THIS_CPU;
+    if (irpc_sched_hook == NULL || c->locks_held > 0 || c->in_deferred ||
         irpc.deferred_count == 0)
         return;
     int n = irpc_sched_hook(point, irpc.deferred_count);

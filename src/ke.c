@@ -10,18 +10,18 @@
 /* ---- IRQL ----------------------------------------------------------------- */
 KIRQL KeGetCurrentIrql(void)
 {
-    return irpc.irql;
+    return IRPC_THIS_CPU->irql;
 }
 
 VOID KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql)
 {
-    *OldIrql = irpc.irql;
-    irpc.irql = NewIrql;
+    *OldIrql = IRPC_THIS_CPU->irql;
+    IRPC_THIS_CPU->irql = NewIrql;
 }
 
 VOID KeLowerIrql(KIRQL NewIrql)
 {
-    irpc.irql = NewIrql;
+    IRPC_THIS_CPU->irql = NewIrql;
 }
 
 /* ---- lists ------------------------------------------------------------------ */
@@ -103,12 +103,12 @@ VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
 
 VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
 {
-    *OldIrql = irpc.irql;
+    *OldIrql = IRPC_THIS_CPU->irql;
     if (*SpinLock != 0)
         IrpcReport(IRPC_DEADLOCK, -1, "spin lock acquired twice on one processor");
-    irpc.irql = DISPATCH_LEVEL;
+    IRPC_THIS_CPU->irql = DISPATCH_LEVEL;
     *SpinLock = 1;
-    irpc.locks_held++;
+    IRPC_THIS_CPU->locks_held++;
 }
 
 /* An IRP queued by a dispatch routine that is still running must be marked
@@ -125,10 +125,10 @@ static void check_queued_marked(void)
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
     *SpinLock = 0;
-    if (irpc.locks_held > 0)
-        irpc.locks_held--;
-    irpc.irql = NewIrql;
-    if (irpc.locks_held == 0)
+    if (IRPC_THIS_CPU->locks_held > 0)
+        IRPC_THIS_CPU->locks_held--;
+    IRPC_THIS_CPU->irql = NewIrql;
+    if (IRPC_THIS_CPU->locks_held == 0)
         check_queued_marked();
     IrpcSchedulePoint(IRPC_POINT_LOCK_RELEASE);
 }

@@ -17,7 +17,10 @@
 #define IRPC_MAX_DEVICES 8
 #endif
 #ifndef IRPC_MAX_FRAMES
-#define IRPC_MAX_FRAMES 24
+#define IRPC_MAX_FRAMES 24      /* nested routine calls per processor */
+#endif
+#ifndef IRPC_MAX_CPUS
+#define IRPC_MAX_CPUS 2         /* processors (the spin model runs routines on each) */
 #endif
 #ifndef IRPC_MAX_DEFERRED
 #define IRPC_MAX_DEFERRED 16
@@ -174,6 +177,16 @@ typedef union {
     long long align_integer;
 } IRPC_EXTENSION;
 
+/* what is per processor: the routines running on it, its IRQL, the spin
+ * locks it holds, whether it is running deferred work */
+typedef struct {
+    IRPC_FRAME frames[IRPC_MAX_FRAMES];
+    int frame_count;
+    KIRQL irql;
+    int locks_held;
+    int in_deferred;
+} IRPC_CPU;
+
 /* ---- the whole state (one static object: proofs, harnesses and the spin
  *      model hold it all) --------------------------------------------- */
 typedef struct {
@@ -185,19 +198,17 @@ typedef struct {
     FILE_OBJECT files[IRPC_MAX_FILES];
     int file_count;
     IRPC_REQUEST requests[IRPC_MAX_REQUESTS];
-    IRPC_FRAME frames[IRPC_MAX_FRAMES];
-    int frame_count;
+    IRPC_CPU cpus[IRPC_MAX_CPUS];
+    int cpu;                                /* the processor now running */
     PKDPC deferred[IRPC_MAX_DEFERRED];      /* FIFO of queued DPCs */
     int deferred_dev[IRPC_MAX_DEFERRED];    /* device whose routine queued each */
     int deferred_count;
-    int in_deferred;                        /* a deferred routine is running */
-    KIRQL irql;
-    int locks_held;
     KSPIN_LOCK cancel_lock;
     ETHREAD app_thread;
 } IRPC_STATE_T;
 
 extern IRPC_STATE_T irpc;
+#define IRPC_THIS_CPU (&irpc.cpus[irpc.cpu])
 
 /* Findings and the trace are kept apart from the state: they are output. */
 extern IRPC_FINDING irpc_findings[IRPC_MAX_FINDINGS];
@@ -234,6 +245,24 @@ int IrpcIrpSlot(const IRP *irp);         /* -1 when not an IRP of the pool */
 int IrpcDeviceIndex(const DEVICE_OBJECT *dev);
 int IrpcCurrentDevice(void);             /* device of the innermost frame, IRPC_NOBODY */
 IRPC_FRAME *IrpcCurrentFrame(void);
+
+/* IoCallDriver in two halves, for a model that runs the dispatch routine
+ * as steps of its own between them (model/).  IofCallDriver is exactly
+ * IrpcCallBegin, the routine, IrpcCallEnd. */
+typedef struct {
+    int slot;
+    int target;
+    int caller;
+    unsigned gen;
+    BOOLEAN top_call;
+    PKEVENT sync_event;
+    const char *file;
+    int line;
+    PDRIVER_DISPATCH routine;   /* what to run between the halves */
+    NTSTATUS refused;           /* status when IrpcCallBegin refused the call */
+} IRPC_CALL;
+int IrpcCallBegin(PDEVICE_OBJECT DeviceObject, PIRP Irp, IRPC_CALL *call);   /* 1: run the routine */
+NTSTATUS IrpcCallEnd(IRPC_CALL *call, NTSTATUS returned);
 
 /* Drivers and devices. */
 void IrpcInitDriver(PDRIVER_OBJECT drv);
