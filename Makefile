@@ -47,6 +47,7 @@ $(BUILD)/tests_clang: $(ALL_SRC) $(TEST_SRC) $(HEADERS)
 -include proofs/proofs.mk
 -include harness/harness.mk
 -include model/model.mk
+-include tests/audit/audit.mk
 
 test: all
 	@bash tests/run_all.sh $(TEST_SCRIPTS)

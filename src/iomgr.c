@@ -189,8 +189,9 @@ static int may_release(int slot, const char *who)
     return 1;
 }
 
-VOID IoFreeIrp(PIRP Irp)
+VOID (IoFreeIrp)(PIRP Irp)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot < 0)
         return;
@@ -202,8 +203,9 @@ VOID IoFreeIrp(PIRP Irp)
     IrpcTrace(IRPC_EV_FREE, IrpcCurrentDevice(), slot, 0, 0);
 }
 
-VOID IoReuseIrp(PIRP Irp, NTSTATUS Status)
+VOID (IoReuseIrp)(PIRP Irp, NTSTATUS Status)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot < 0)
         return;
@@ -229,8 +231,9 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Status)
 }
 
 /* ---- the stack operations (macros in wdm.h) --------------------------- */
-PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
+PIO_STACK_LOCATION (IoGetCurrentIrpStackLocation)(PIRP Irp)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot >= 0)
         check_access(slot, "IoGetCurrentIrpStackLocation on an IRP the caller does not own");
@@ -249,8 +252,9 @@ static int has_next(PIRP Irp, int slot, const char *what)
     return 1;
 }
 
-PIO_STACK_LOCATION IoGetNextIrpStackLocation(PIRP Irp)
+PIO_STACK_LOCATION (IoGetNextIrpStackLocation)(PIRP Irp)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot >= 0)
         check_access(slot, "IoGetNextIrpStackLocation on an IRP the caller does not own");
@@ -259,8 +263,9 @@ PIO_STACK_LOCATION IoGetNextIrpStackLocation(PIRP Irp)
     return &Irp->IrpcStack[Irp->CurrentLocation - 2];
 }
 
-VOID IoSkipCurrentIrpStackLocation(PIRP Irp)
+VOID (IoSkipCurrentIrpStackLocation)(PIRP Irp)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot >= 0)
         check_access(slot, "IoSkipCurrentIrpStackLocation on an IRP the caller does not own");
@@ -272,8 +277,9 @@ VOID IoSkipCurrentIrpStackLocation(PIRP Irp)
     Irp->CurrentLocation++;
 }
 
-VOID IoCopyCurrentIrpStackLocationToNext(PIRP Irp)
+VOID (IoCopyCurrentIrpStackLocationToNext)(PIRP Irp)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot >= 0)
         check_access(slot, "IoCopyCurrentIrpStackLocationToNext on an IRP the caller does not own");
@@ -296,9 +302,10 @@ VOID IoCopyCurrentIrpStackLocationToNext(PIRP Irp)
     next->Control = 0;
 }
 
-VOID IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
+VOID (IoSetCompletionRoutine)(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
                             BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot >= 0)
         check_access(slot, "IoSetCompletionRoutine on an IRP the caller does not own");
@@ -312,8 +319,9 @@ VOID IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, 
                             (InvokeOnCancel ? SL_INVOKE_ON_CANCEL : 0));
 }
 
-VOID IoMarkIrpPending(PIRP Irp)
+VOID (IoMarkIrpPending)(PIRP Irp)
 {
+    IrpcEnter();
     int slot = IrpcIrpSlot(Irp);
     if (slot >= 0 && !check_access(slot, "IoMarkIrpPending on an IRP the caller does not own"))
         return;
@@ -690,8 +698,9 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
 }
 
 /* ---- cancel ---------------------------------------------------------------- */
-PDRIVER_CANCEL IoSetCancelRoutine(PIRP Irp, PDRIVER_CANCEL CancelRoutine)
+PDRIVER_CANCEL (IoSetCancelRoutine)(PIRP Irp, PDRIVER_CANCEL CancelRoutine)
 {
+    IrpcEnter();
     PDRIVER_CANCEL old = Irp->CancelRoutine;
     Irp->CancelRoutine = CancelRoutine;
     int slot = IrpcIrpSlot(Irp);

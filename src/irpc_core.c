@@ -121,6 +121,20 @@ void IrpcTakeSite(const char **file, int *line)
     irpc_site_line = 0;
 }
 
+void IrpcEnter(void)
+{
+    report_file = irpc_site_file;
+    report_line = irpc_site_line;
+    irpc_site_file = NULL;
+    irpc_site_line = 0;
+}
+
+void IrpcCurrentSite(const char **file, int *line)
+{
+    *file = report_file;
+    *line = report_line;
+}
+
 void IrpcUseSite(const char *file, int line)
 {
     report_file = file;

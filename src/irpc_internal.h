@@ -7,6 +7,8 @@
 void IrpcZero(void *p, size_t n);
 void IrpcTakeSite(const char **file, int *line);
 void IrpcUseSite(const char *file, int line);
+void IrpcEnter(void);
+void IrpcCurrentSite(const char **file, int *line);                  /* an API routine begins: its caller's site reports */
 IRPC_FRAME *IrpcPushFrame(int kind, int dev, int slot);
 void IrpcPopFrame(void);
 IRPC_FRAME *IrpcFrameFor(int slot);

@@ -58,8 +58,9 @@ static void note_queued(PLIST_ENTRY Entry, int queued)
         irpc.life[slot].queued = queued;
 }
 
-VOID InsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
+VOID (InsertTailList)(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
 {
+    IrpcEnter();
     PLIST_ENTRY last = ListHead->Blink;
     Entry->Flink = ListHead;
     Entry->Blink = last;
@@ -68,8 +69,9 @@ VOID InsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
     note_queued(Entry, 1);
 }
 
-VOID InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
+VOID (InsertHeadList)(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
 {
+    IrpcEnter();
     PLIST_ENTRY first = ListHead->Flink;
     Entry->Flink = first;
     Entry->Blink = ListHead;
@@ -122,8 +124,9 @@ static void check_queued_marked(void)
                        "IRP queued and its queue lock released before it was marked pending");
 }
 
-VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
+VOID (KeReleaseSpinLock)(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
+    IrpcEnter();
     *SpinLock = 0;
     if (IRPC_THIS_CPU->locks_held > 0)
         IRPC_THIS_CPU->locks_held--;
@@ -140,7 +143,7 @@ VOID IoAcquireCancelSpinLock(PKIRQL Irql)
 
 VOID IoReleaseCancelSpinLock(KIRQL Irql)
 {
-    KeReleaseSpinLock(&irpc.cancel_lock, Irql);
+    (KeReleaseSpinLock)(&irpc.cancel_lock, Irql);
 }
 
 /* ---- events --------------------------------------------------------------- */
@@ -155,8 +158,9 @@ void IrpcSignal(PKEVENT event)
     event->SignalState = 1;
 }
 
-LONG KeSetEvent(PKEVENT Event, KPRIORITY_BOOST Increment, BOOLEAN Wait)
+LONG (KeSetEvent)(PKEVENT Event, KPRIORITY_BOOST Increment, BOOLEAN Wait)
 {
+    IrpcEnter();
     UNREFERENCED_PARAMETER(Increment);
     UNREFERENCED_PARAMETER(Wait);
     LONG old = Event->SignalState;
@@ -186,19 +190,24 @@ LONG KeReadStateEvent(PKEVENT Event)
 
 /* Waiting runs deferred work (what other processors would do) until the
  * event is signalled; with nothing left to run, it is a deadlock. */
-NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+NTSTATUS (KeWaitForSingleObject)(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
+    IrpcEnter();
     UNREFERENCED_PARAMETER(WaitReason);
     UNREFERENCED_PARAMETER(WaitMode);
     UNREFERENCED_PARAMETER(Alertable);
     PKEVENT event = Object;
     IRPC_FRAME *f = IrpcCurrentFrame();
+    const char *file;
+    int line;
+    IrpcCurrentSite(&file, &line);
     IrpcTrace(IRPC_EV_WAIT, IrpcCurrentDevice(), -1, 0, 0);
     while (event->SignalState == 0) {
         if (Timeout != NULL && Timeout->QuadPart == 0)
             return STATUS_TIMEOUT;
         if (IrpcRunDeferred(1) == 0) {
+            IrpcUseSite(file, line);
             IrpcReport(IRPC_DEADLOCK, -1, "wait on an event that nothing left can signal");
             return STATUS_UNSUCCESSFUL;
         }
@@ -231,8 +240,9 @@ static void check_handed_marked(PVOID arg)
             IrpcReport(IRPC_MarkingQueuedIrps, i, "DPC queued with an IRP not yet marked pending");
 }
 
-BOOLEAN KeInsertQueueDpc(PKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
+BOOLEAN (KeInsertQueueDpc)(PKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
 {
+    IrpcEnter();
     if (Dpc->Inserted)
         return FALSE;
     check_handed_marked(SystemArgument1);

@@ -17,7 +17,7 @@ for bin in tests tests_asan tests_clang; do
   [ -n "$p" ] || { p=0; f=1; }
   [ $rc -ne 0 ] && [ "$f" = 0 ] && f=1
   passed=$((passed + p)); failed=$((failed + f))
-  st=proved; [ "$f" != 0 ] && st=violated
+  st=passed; [ "$f" != 0 ] && st=violated
   entries="$entries{\"engine\":\"tests\",\"target\":\"$bin\",\"status\":\"$st\",\"goals\":$((p+f)),\"proved\":$p,\"seconds\":$secs},"
 done
 if [ -n "$report" ]; then

@@ -319,10 +319,29 @@ BOOLEAN RemoveEntryList(PLIST_ENTRY Entry);
     ((type *)((char *)(address) - offsetof(type, field)))
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 
-/* The WDM names that are macros over the f-routines.  The reference records
- * the caller's file and line for each, so findings point at the call. */
+/* Call sites.  IoCallDriver and IoCompleteRequest are macros over the
+ * f-routines, as in Windows.  The reference records the caller's file and
+ * line for them and for every other routine a rule is checked in, so a
+ * finding points at the call that breaks the rule.  The macros call the
+ * real function ((Name)(...) is not expanded again): one code path. */
 void IrpcSetSite(const char *File, int Line);
-#define IoCallDriver(D, I)      (IrpcSetSite(__FILE__, __LINE__), IofCallDriver((D), (I)))
-#define IoCompleteRequest(I, B) (IrpcSetSite(__FILE__, __LINE__), IofCompleteRequest((I), (B)))
+#define IRPC_AT(call) (IrpcSetSite(__FILE__, __LINE__), call)
+#define IoCallDriver(D, I)      IRPC_AT(IofCallDriver((D), (I)))
+#define IoCompleteRequest(I, B) IRPC_AT(IofCompleteRequest((I), (B)))
+#define IoGetCurrentIrpStackLocation(I) IRPC_AT((IoGetCurrentIrpStackLocation)(I))
+#define IoGetNextIrpStackLocation(I)    IRPC_AT((IoGetNextIrpStackLocation)(I))
+#define IoSkipCurrentIrpStackLocation(I) IRPC_AT((IoSkipCurrentIrpStackLocation)(I))
+#define IoCopyCurrentIrpStackLocationToNext(I) IRPC_AT((IoCopyCurrentIrpStackLocationToNext)(I))
+#define IoSetCompletionRoutine(I, R, C, S, E, X) IRPC_AT((IoSetCompletionRoutine)((I), (R), (C), (S), (E), (X)))
+#define IoMarkIrpPending(I)     IRPC_AT((IoMarkIrpPending)(I))
+#define IoFreeIrp(I)            IRPC_AT((IoFreeIrp)(I))
+#define IoReuseIrp(I, S)        IRPC_AT((IoReuseIrp)((I), (S)))
+#define IoSetCancelRoutine(I, R) IRPC_AT((IoSetCancelRoutine)((I), (R)))
+#define KeSetEvent(E, P, W)     IRPC_AT((KeSetEvent)((E), (P), (W)))
+#define KeReleaseSpinLock(L, Q) IRPC_AT((KeReleaseSpinLock)((L), (Q)))
+#define KeInsertQueueDpc(D, A, B) IRPC_AT((KeInsertQueueDpc)((D), (A), (B)))
+#define KeWaitForSingleObject(O, R, M, A, T) IRPC_AT((KeWaitForSingleObject)((O), (R), (M), (A), (T)))
+#define InsertTailList(H, E)    IRPC_AT((InsertTailList)((H), (E)))
+#define InsertHeadList(H, E)    IRPC_AT((InsertHeadList)((H), (E)))
 
 #endif /* IRPC_WDM_H */
