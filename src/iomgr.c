@@ -21,12 +21,20 @@ int IrpcIsCreatedKind(int kind)
     return kind == IRPC_KIND_ALLOC || kind == IRPC_KIND_ASYNC_FSD;
 }
 
+/*@ requires ValidSlot(slot);
+    assigns \nothing;
+    ensures \result != 0 <==> Live(slot);
+*/
 static int irp_live(int slot)
 {
     return irpc.life[slot].state != IRPC_ST_FREE;
 }
 
 /* Does device `dev` (IRPC_NOBODY: the application / creator side) own it? */
+/*@ requires ValidSlot(slot);
+    assigns \nothing;
+    ensures \result != 0 <==> Owns(slot, dev);
+*/
 static int owns(int slot, int dev)
 {
     const IRPC_LIFE *l = &irpc.life[slot];
@@ -34,6 +42,12 @@ static int owns(int slot, int dev)
 }
 
 /* Every use of an IRP by a driver routine passes through here. */
+/*@ requires wf: Wf;
+    requires slot < IRPC_MAX_IRPS;
+    requires IrpAccessAfterRelease: slot >= 0 ==> IrpAccessAfterRelease(slot);
+    assigns \nothing;
+    ensures slot >= 0 ==> \result == 1;
+*/
 static int check_access(int slot, const char *what)
 {
     if (slot < 0)
@@ -157,13 +171,19 @@ PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObj
 }
 
 /* ---- freeing and reuse --------------------------------------------------- */
+/*@ requires wf: Wf;
+    requires ValidSlot(slot);
+    requires IoAllocateFree: IoAllocateFree(slot);
+    requires IoBuildDeviceControlNoFree: IoBuildDeviceControlNoFree(slot);
+    requires IoBuildSynchronousFsdRequestNoFree: IoBuildSynchronousFsdRequestNoFree(slot);
+    assigns \nothing;
+    ensures \result == 1;
+*/
 static int may_release(int slot, const char *who)
 {
     IRPC_LIFE *l = &irpc.life[slot];
-    if (l->state == IRPC_ST_FREE) {
-        IrpcReport(IRPC_IoAllocateFree, slot, "IoFreeIrp on an IRP already freed");
-        return 0;
-    }
+    /* the kind first: a synchronous IRP the I/O manager already freed was
+     * never the driver's to free (its kind outlives the free) */
     if (l->kind == IRPC_KIND_DEVICE_IOCTL) {
         IrpcReport(IRPC_IoBuildDeviceControlNoFree, slot,
                    "IoFreeIrp on an IRP from IoBuildDeviceIoControlRequest: the I/O manager frees it");
@@ -172,6 +192,10 @@ static int may_release(int slot, const char *who)
     if (l->kind == IRPC_KIND_SYNC_FSD) {
         IrpcReport(IRPC_IoBuildSynchronousFsdRequestNoFree, slot,
                    "IoFreeIrp on an IRP from IoBuildSynchronousFsdRequest: the I/O manager frees it");
+        return 0;
+    }
+    if (l->state == IRPC_ST_FREE) {
+        IrpcReport(IRPC_IoAllocateFree, slot, "IoFreeIrp on an IRP already freed");
         return 0;
     }
     if (l->kind == IRPC_KIND_APP) {
@@ -195,7 +219,6 @@ VOID (IoFreeIrp)(PIRP Irp)
     int slot = IrpcIrpSlot(Irp);
     if (slot < 0)
         return;
-    IrpcUseSite(NULL, 0);
     if (!may_release(slot, "IoFreeIrp while a driver below still holds the IRP"))
         return;
     irpc.life[slot].freed++;
@@ -238,11 +261,20 @@ PIO_STACK_LOCATION (IoGetCurrentIrpStackLocation)(PIRP Irp)
     if (slot >= 0)
         check_access(slot, "IoGetCurrentIrpStackLocation on an IRP the caller does not own");
     int k = Irp->CurrentLocation;
-    if (k < 1 || k > Irp->StackCount + 1 || k > IRPC_MAX_STACK + 1)
-        return NULL;
-    return &Irp->IrpcStack[k - 1];
+    if (k >= 1 && k <= Irp->StackCount)
+        return &Irp->IrpcStack[k - 1];
+    if (k == Irp->StackCount + 1 && k <= IRPC_MAX_STACK)
+        return &Irp->IrpcStack[k - 1];     /* the creator's position: no location of its own */
+    /* a completed IRP (already reported as used after release): its top
+     * location, so a buggy driver reads stale data instead of crashing */
+    return &Irp->IrpcStack[Irp->StackCount >= 1 ? Irp->StackCount - 1 : 0];
 }
 
+/*@ requires \valid_read(Irp) && TraceOk;
+    requires NoNextStackLocation: NoNextStackLocation(Irp);
+    assigns \nothing;
+    ensures \result == 1;
+*/
 static int has_next(PIRP Irp, int slot, const char *what)
 {
     if (Irp->CurrentLocation - 1 < 1 || Irp->CurrentLocation > Irp->StackCount + 1) {
@@ -427,14 +459,17 @@ int IrpcCallBegin(PDEVICE_OBJECT DeviceObject, PIRP Irp, IRPC_CALL *call)
     l->owner = call->target;
     l->state = IRPC_ST_ACTIVE;
     l->sent = TRUE;
-    call->sync_event = IrpcIsSyncKind(l->kind) ? Irp->UserEvent : NULL;
+    /* only the creator of a synchronous IRP owes the wait on its event */
+    call->sync_event = IrpcIsSyncKind(l->kind) && call->caller == l->creator ? Irp->UserEvent : NULL;
     if (call->top_call)
         l->top_returned = FALSE;
     IrpcTrace(IRPC_EV_CALL, call->target, slot, 0, 0);
-    if (IrpcPushFrame(IRPC_FRAME_DISPATCH, call->target, slot) == NULL) {
+    IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_DISPATCH, call->target, slot);
+    if (f == NULL) {
         IrpcReport(IRPC_DEADLOCK, slot, "IoCallDriver: routine frames exhausted");
         return 0;
     }
+    f->routine = (IRPC_ROUTINE)call->routine;
     return 1;
 }
 
@@ -530,6 +565,45 @@ static void deliver(int slot)
     l->state = IRPC_ST_FREE;     /* the I/O manager frees it */
 }
 
+/* What a completion routine did, checked when it returns (its frame still
+ * names it).  Returns 1 when the walk goes on, 0 when it stops here. */
+static int after_routine(IRPC_FRAME *f, int slot, unsigned gen, BOOLEAN by_creator, NTSTATUS r)
+{
+    PIRP irp = &irpc.irps[slot];
+    IRPC_LIFE *l = &irpc.life[slot];
+    if (f->marked && f->set_event)
+        IrpcReport(IRPC_CompletionEventChecking, slot,
+                   "completion routine both marked the IRP pending and signalled an event");
+    if (IRPC_THIS_CPU->irql != f->irql_at_entry) {
+        IrpcReport(IRPC_CompletionIrql, slot, "completion routine returned at another IRQL");
+        IRPC_THIS_CPU->irql = f->irql_at_entry;
+    }
+    if (r == STATUS_MORE_PROCESSING_REQUIRED) {
+        if (l->gen == gen && l->state == IRPC_ST_WALKING) {
+            l->state = IRPC_ST_STOPPED;
+            l->owner = f->dev;
+        }
+        return 0;   /* touch the IRP no more: its owner may have freed it */
+    }
+    if (l->gen != gen || l->state == IRPC_ST_FREE) {
+        IrpcReport(IrpcIsCreatedKind(l->kind) ? IRPC_AllocatedIrpMustStop : IRPC_IrpAccessAfterRelease,
+                   slot, "completion routine freed the IRP and let its completion continue");
+        return 0;
+    }
+    if (by_creator && IrpcIsCreatedKind(l->kind)) {
+        IrpcReport(IRPC_AllocatedIrpMustStop, slot,
+                   "creator's completion routine did not return STATUS_MORE_PROCESSING_REQUIRED");
+        l->must_stop_reported = TRUE;
+    }
+    if (irp->PendingReturned && irp->CurrentLocation <= irp->StackCount &&
+        !(irp->IrpcStack[irp->CurrentLocation - 1].Control & SL_PENDING_RETURNED))
+        IrpcReport(IRPC_CompletionRoutinePending, slot,
+                   "completion routine saw PendingReturned and did not call IoMarkIrpPending");
+    l->owner = IRPC_IN_WALK;
+    l->state = IRPC_ST_WALKING;
+    return 1;
+}
+
 /* The walk, from the current location up.  Resumed by the next
  * IoCompleteRequest when a routine stopped it. */
 static void complete_walk(int slot)
@@ -558,7 +632,7 @@ static void complete_walk(int slot)
         BOOLEAN by_creator = irp->CurrentLocation == irp->StackCount + 1;
         PDEVICE_OBJECT dev = by_creator ? NULL : irp->IrpcStack[irp->CurrentLocation - 1].DeviceObject;
         int who = by_creator ? l->creator : IrpcDeviceIndex(dev);
-        if (by_creator) {
+        if (by_creator && IrpcIsCreatedKind(l->kind)) {
             l->delivered++;
             l->pr_known = TRUE;
             l->pr_at_creator = irp->PendingReturned;
@@ -570,40 +644,15 @@ static void complete_walk(int slot)
             IrpcReport(IRPC_DEADLOCK, slot, "frame stack exhausted");
             return;
         }
+        f->routine = (IRPC_ROUTINE)routine;
         NTSTATUS r = routine(dev, irp, context);
         IrpcUseSite(NULL, 0);
         IrpcTrace(IRPC_EV_ROUTINE, who, slot, r, by_creator);
-        if (f->marked && f->set_event)
-            IrpcReport(IRPC_CompletionEventChecking, slot,
-                       "completion routine both marked the IRP pending and signalled an event");
-        if (IRPC_THIS_CPU->irql != f->irql_at_entry) {
-            IrpcReport(IRPC_CompletionIrql, slot, "completion routine returned at another IRQL");
-            IRPC_THIS_CPU->irql = f->irql_at_entry;
-        }
+        /* the routine's own checks, reported while its frame names it */
+        int go_on = after_routine(f, slot, gen, by_creator, r);
         IrpcPopFrame();
-        if (r == STATUS_MORE_PROCESSING_REQUIRED) {
-            if (l->gen == gen && l->state == IRPC_ST_WALKING) {
-                l->state = IRPC_ST_STOPPED;
-                l->owner = who;
-            }
-            return;   /* touch the IRP no more: its owner may have freed it */
-        }
-        if (l->gen != gen || l->state == IRPC_ST_FREE) {
-            IrpcReport(IrpcIsCreatedKind(l->kind) ? IRPC_AllocatedIrpMustStop : IRPC_IrpAccessAfterRelease,
-                       slot, "completion routine freed the IRP and let its completion continue");
+        if (!go_on)
             return;
-        }
-        if (by_creator && IrpcIsCreatedKind(l->kind)) {
-            IrpcReport(IRPC_AllocatedIrpMustStop, slot,
-                       "creator's completion routine did not return STATUS_MORE_PROCESSING_REQUIRED");
-            l->must_stop_reported = TRUE;
-        }
-        if (irp->PendingReturned && irp->CurrentLocation <= irp->StackCount &&
-            !(irp->IrpcStack[irp->CurrentLocation - 1].Control & SL_PENDING_RETURNED))
-            IrpcReport(IRPC_CompletionRoutinePending, slot,
-                       "completion routine saw PendingReturned and did not call IoMarkIrpPending");
-        l->owner = IRPC_IN_WALK;
-        l->state = IRPC_ST_WALKING;
     }
     irp->CurrentLocation = (CHAR)(irp->StackCount + 2);
     deliver(slot);
@@ -646,13 +695,16 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
     int caller = IrpcCurrentDevice();
     IRPC_LIFE *l = &irpc.life[slot];
     IrpcTrace(IRPC_EV_COMPLETE, caller, slot, Irp->IoStatus.Status, PriorityBoost);
-    if (l->state == IRPC_ST_FREE) {
-        IrpcReport(IRPC_IrpAccessAfterRelease, slot, "IoCompleteRequest on a freed IRP");
-        return;
-    }
+    /* Checked before "freed": the I/O manager here delivers and frees an IRP
+     * at the end of its walk, where Windows does it later in the requesting
+     * thread, so a second IoCompleteRequest finds the IRP completed (0x44). */
     if (Irp->CurrentLocation > Irp->StackCount + 1 || l->state == IRPC_ST_DONE) {
         IrpcReport(IRPC_DoubleCompletion, slot,
                    "IoCompleteRequest on an IRP already completed (bug check 0x44)");
+        return;
+    }
+    if (l->state == IRPC_ST_FREE) {
+        IrpcReport(IRPC_IrpAccessAfterRelease, slot, "IoCompleteRequest on a freed IRP");
         return;
     }
     if (l->state == IRPC_ST_WALKING) {
@@ -714,6 +766,10 @@ BOOLEAN IoCancelIrp(PIRP Irp)
     int slot = IrpcIrpSlot(Irp);
     if (slot < 0)
         return FALSE;
+    if (irpc.life[slot].state == IRPC_ST_FREE) {
+        IrpcReport(IRPC_IrpAccessAfterRelease, slot, "IoCancelIrp on a freed IRP");
+        return FALSE;
+    }
     KIRQL irql;
     IoAcquireCancelSpinLock(&irql);
     Irp->Cancel = TRUE;
@@ -738,10 +794,12 @@ BOOLEAN IoCancelIrp(PIRP Irp)
         dev = Irp->IrpcStack[Irp->CurrentLocation - 1].DeviceObject;
     int who = l->cancel_dev != IRPC_NOBODY ? l->cancel_dev : IrpcDeviceIndex(dev);
     IrpcTrace(IRPC_EV_CANCEL_ROUTINE, who, slot, 0, 0);
-    if (IrpcPushFrame(IRPC_FRAME_CANCEL, who, slot) == NULL) {
+    IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_CANCEL, who, slot);
+    if (f == NULL) {
         IoReleaseCancelSpinLock(irql);
         return FALSE;
     }
+    f->routine = (IRPC_ROUTINE)routine;
     routine(dev, Irp);   /* releases the cancel spin lock */
     IrpcPopFrame();
     return TRUE;

@@ -17,8 +17,8 @@ IRPC_SCHED_HOOK *irpc_sched_hook;
 /* call site of the IoCallDriver / IoCompleteRequest being executed */
 const char *irpc_site_file;
 int irpc_site_line;
-static const char *report_file;
-static int report_line;
+const char *irpc_report_file;   /* call site findings report (irpc_internal.h) */
+int irpc_report_line;
 
 static const char *const rule_names[IRPC_RULE_COUNT + 1] = {
 #define IRPC_RULE(id, group, summary) #id,
@@ -103,8 +103,8 @@ void IrpcReset(void)
     irpc_sched_hook = NULL;
     irpc_site_file = NULL;
     irpc_site_line = 0;
-    report_file = NULL;
-    report_line = 0;
+    irpc_report_file = NULL;
+    irpc_report_line = 0;
 }
 
 void IrpcSetSite(const char *File, int Line)
@@ -123,22 +123,22 @@ void IrpcTakeSite(const char **file, int *line)
 
 void IrpcEnter(void)
 {
-    report_file = irpc_site_file;
-    report_line = irpc_site_line;
+    irpc_report_file = irpc_site_file;
+    irpc_report_line = irpc_site_line;
     irpc_site_file = NULL;
     irpc_site_line = 0;
 }
 
 void IrpcCurrentSite(const char **file, int *line)
 {
-    *file = report_file;
-    *line = report_line;
+    *file = irpc_report_file;
+    *line = irpc_report_line;
 }
 
 void IrpcUseSite(const char *file, int line)
 {
-    report_file = file;
-    report_line = line;
+    irpc_report_file = file;
+    irpc_report_line = line;
 }
 
 void IrpcTrace(int kind, int dev, int irp, NTSTATUS status, int aux)
@@ -163,9 +163,10 @@ void IrpcReport(int rule, int irp, const char *message)
         x->irp = irp;
         x->dev = IrpcCurrentDevice();
         x->frame_kind = f != NULL ? f->kind : 0;
-        x->file = report_file;
-        x->line = report_line;
+        x->file = irpc_report_file;
+        x->line = irpc_report_line;
         x->message = message;
+        x->routine = f != NULL ? f->routine : NULL;
         x->event_index = irpc_event_count;
     }
     irpc_finding_count++;
@@ -190,6 +191,11 @@ int IrpcFindingCount(int rule)
 /* ---- lookups ---------------------------------------------------------- */
 int IrpcIrpSlot(const IRP *irp)
 {
+    /*@ loop invariant 0 <= i <= IRPC_MAX_IRPS;
+        loop invariant \forall integer j; 0 <= j < i ==> irp != &irpc.irps[j];
+        loop assigns i;
+        loop variant IRPC_MAX_IRPS - i;
+    */
     for (int i = 0; i < IRPC_MAX_IRPS; i++)
         if (irp == &irpc.irps[i])
             return i;
@@ -290,7 +296,9 @@ int IrpcRunDeferred(int max)
         c->irql = DISPATCH_LEVEL;
         c->in_deferred = 1;
         IrpcTrace(IRPC_EV_DPC, dev, -1, 0, 0);
-        if (IrpcPushFrame(IRPC_FRAME_DPC, dev, -1) != NULL) {
+        IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_DPC, dev, -1);
+        if (f != NULL) {
+            f->routine = (IRPC_ROUTINE)dpc->DeferredRoutine;
             dpc->DeferredRoutine(dpc, dpc->DeferredContext, dpc->SystemArgument1,
                                  dpc->SystemArgument2);
             IrpcPopFrame();

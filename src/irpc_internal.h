@@ -4,19 +4,56 @@
 
 #include "irpc.h"
 
+/* call sites: the one IrpcSetSite recorded, the one findings report */
+extern const char *irpc_site_file;
+extern int irpc_site_line;
+extern const char *irpc_report_file;
+extern int irpc_report_line;
+
 void IrpcZero(void *p, size_t n);
+/*@ requires \valid(file) && \valid(line);
+    requires \separated(file, line, &irpc_site_file, &irpc_site_line);
+    assigns *file, *line, irpc_site_file, irpc_site_line;
+    ensures *file == \old(irpc_site_file) && *line == \old(irpc_site_line);
+*/
 void IrpcTakeSite(const char **file, int *line);
+/*@ assigns irpc_report_file, irpc_report_line;
+    ensures irpc_report_file == file && irpc_report_line == line;
+*/
 void IrpcUseSite(const char *file, int line);
-void IrpcEnter(void);
-void IrpcCurrentSite(const char **file, int *line);                  /* an API routine begins: its caller's site reports */
+/*@ assigns IRPC_SITES; */
+void IrpcEnter(void);                  /* an API routine begins: its caller's site reports */
+void IrpcCurrentSite(const char **file, int *line);
 IRPC_FRAME *IrpcPushFrame(int kind, int dev, int slot);
 void IrpcPopFrame(void);
+/*@ requires CpuOk;
+    requires slot < IRPC_MAX_IRPS;
+    assigns \nothing;
+    behavior mine:
+      assumes slot >= 0 && FrameFor(slot);
+      ensures \result == CurFrame;
+    behavior other:
+      assumes !(slot >= 0 && FrameFor(slot));
+      ensures \result == \null;
+    complete behaviors;
+    disjoint behaviors;
+*/
 IRPC_FRAME *IrpcFrameFor(int slot);
 int IrpcDispatchActiveFor(int slot);
 void IrpcQueueDeferred(PKDPC dpc, int dev);
 int IrpcNewIrp(int stack_size, int kind, int creator);
+/*@ requires \valid(event);
+    assigns event->SignalState;
+    ensures event->SignalState == 1;
+*/
 void IrpcSignal(PKEVENT event);        /* the I/O manager's own KeSetEvent */
+/*@ assigns \nothing;
+    ensures \result != 0 <==> SyncKind(kind);
+*/
 int IrpcIsSyncKind(int kind);
+/*@ assigns \nothing;
+    ensures \result != 0 <==> CreatedKind(kind);
+*/
 int IrpcIsCreatedKind(int kind);
 
 #endif

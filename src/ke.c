@@ -165,6 +165,10 @@ LONG (KeSetEvent)(PKEVENT Event, KPRIORITY_BOOST Increment, BOOLEAN Wait)
     UNREFERENCED_PARAMETER(Wait);
     LONG old = Event->SignalState;
     int dev = IrpcCurrentDevice();
+    /*@ loop invariant 0 <= i <= IRPC_MAX_IRPS;
+        loop assigns i;
+        loop variant IRPC_MAX_IRPS - i;
+    */
     for (int i = 0; i < IRPC_MAX_IRPS; i++)
         if (irpc.life[i].state != IRPC_ST_FREE && IrpcIsSyncKind(irpc.life[i].kind) &&
             irpc.irps[i].UserEvent == Event)

@@ -64,8 +64,12 @@ typedef enum {
 #define IRPC_NOBODY   (-1)   /* the application / the I/O manager itself */
 #define IRPC_IN_WALK  (-2)   /* nobody: the completion walk has it */
 
+/* any routine's address (a finding names the routine that broke the rule) */
+typedef void (*IRPC_ROUTINE)(void);
+
 typedef struct {
     int kind;                /* IRPC_FRAME_KIND */
+    IRPC_ROUTINE routine;    /* the driver routine running in this frame */
     int dev;                 /* device index of the running driver, IRPC_NOBODY for none */
     int irp;                 /* IRP slot the routine was given, -1 for DPCs */
     unsigned gen;            /* generation of that slot when the frame began */
@@ -129,6 +133,7 @@ typedef struct {
     const char *file;        /* call site, NULL when unknown */
     int line;
     const char *message;
+    IRPC_ROUTINE routine;    /* the routine running when it was reported, NULL */
     int event_index;         /* trace length when it was reported */
 } IRPC_FINDING;
 
@@ -286,5 +291,8 @@ int IrpcQuiesce(void);
 const char *IrpcStatusName(NTSTATUS s);
 void IrpcPrintTrace(void *stream);
 void IrpcPrintFindings(void *stream);
+
+/* The protocol's ACSL contracts on this API (comments only for C compilers). */
+#include "../../spec/wdm_contracts.h"
 
 #endif /* IRPC_H */

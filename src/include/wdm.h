@@ -188,6 +188,7 @@ typedef struct _DRIVER_OBJECT {
     PDEVICE_OBJECT DeviceObject;
     PDRIVER_UNLOAD DriverUnload;
     PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
+    struct _DRIVER_EXTENSION *DriverExtension;   /* AddDevice (src/include/wdk/wdm.h); NULL here */
 } DRIVER_OBJECT;
 
 typedef struct _DEVICE_OBJECT {
@@ -343,5 +344,9 @@ void IrpcSetSite(const char *File, int Line);
 #define KeWaitForSingleObject(O, R, M, A, T) IRPC_AT((KeWaitForSingleObject)((O), (R), (M), (A), (T)))
 #define InsertTailList(H, E)    IRPC_AT((InsertTailList)((H), (E)))
 #define InsertHeadList(H, E)    IRPC_AT((InsertHeadList)((H), (E)))
+
+/* The reference's state and the ACSL contracts of this API
+ * (spec/wdm_contracts.h, included at the end of irpc.h). */
+#include "irpc.h"
 
 #endif /* IRPC_WDM_H */

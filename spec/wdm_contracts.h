@@ -1,0 +1,413 @@
+/*
+ * spec/wdm_contracts.h - the WDM API as a driver sees it: ACSL contracts on
+ * the prototypes of src/include/wdm.h (redeclared here, the names in
+ * parentheses so the call-site macros do not expand), and the role
+ * contracts every DRIVER_DISPATCH and IO_COMPLETION_ROUTINE carries.
+ *
+ * requires = the caller's obligations, each clause named after the rule id
+ *            it states (spec/irp_rules.h);
+ * ensures  = what the caller may rely on afterwards.
+ *
+ * Which of these contracts WP proves against the reference implementation,
+ * and which are assumed (body not proved), is listed in proofs/ASSUMPTIONS.md
+ * and proofs/targets/.  Included at the end of src/include/irpc.h; comments
+ * only, apart from the extern declarations of the call-site variables.
+ */
+#ifndef IRPC_SPEC_WDM_CONTRACTS_H
+#define IRPC_SPEC_WDM_CONTRACTS_H
+
+/* call sites (defined in irpc_core.c): recorded by IrpcSetSite, then moved
+ * to the report site by the routine that begins */
+extern const char *irpc_site_file;
+extern int irpc_site_line;
+extern const char *irpc_report_file;
+extern int irpc_report_line;
+
+#include "irp_rules.h"
+
+#define IRPC_SITES irpc_site_file, irpc_site_line, irpc_report_file, irpc_report_line
+#define IRPC_TRACE irpc_events[0 .. IRPC_MAX_EVENTS - 1], irpc_event_count
+
+/*@
+  predicate TraceOk = 0 <= irpc_event_count <= IRPC_MAX_EVENTS;
+
+  // the whole state is well formed: processors, trace, every live IRP
+  predicate Wf = CpuOk && TraceOk &&
+    (\forall integer c; 0 <= c < IRPC_MAX_CPUS ==>
+       0 <= irpc.cpus[c].frame_count <= IRPC_MAX_FRAMES && 0 <= irpc.cpus[c].locks_held) &&
+    (\forall integer i; 0 <= i < IRPC_MAX_IRPS && Live(i) ==>
+       StackShape(&irpc.irps[i]) && irpc.life[i].freed == 0);
+
+  // ---- role contracts ------------------------------------------------------
+  // A dispatch routine is entered by IoCallDriver: its frame is the
+  // innermost one, fresh, for this IRP; the IRP is in the stack, owned by
+  // the routine's device, at a current location; no spin lock is held.
+  predicate DispatchEntry(IRP *Irp) =
+    Wf && PoolIrp(Irp) && FrameCount > 0 && FrameFor(Slot(Irp)) &&
+    CurFrame->kind == IRPC_FRAME_DISPATCH &&
+    CurFrame->marked == 0 && CurFrame->completed == 0 && CurFrame->forwarded == 0 &&
+    CurFrame->wait_owed == 0 && CurFrame->sync_event_owed == \null &&
+    State(Slot(Irp)) == IRPC_ST_ACTIVE && Owns(Slot(Irp), CurDev) && CurDev >= 0 &&
+    HasCurrent(Irp) && Irp->CancelRoutine == \null &&
+    LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
+
+  // A completion routine is entered by the walk of IoCompleteRequest, whose
+  // caller established the status and lock rules; its frame is fresh.
+  predicate CompletionEntry(IRP *Irp) =
+    Wf && PoolIrp(Irp) && FrameCount > 0 && FrameFor(Slot(Irp)) &&
+    CurFrame->kind == IRPC_FRAME_COMPLETION &&
+    CurFrame->marked == 0 && CurFrame->completed == 0 && CurFrame->set_event == 0 &&
+    CurFrame->wait_owed == 0 &&
+    State(Slot(Irp)) == IRPC_ST_WALKING && Owner(Slot(Irp)) == CurDev &&
+    CompleteRequestStatusCheck(Irp) && Irp->CancelRoutine == \null &&
+    LocksHeld == 0 && Irql <= DISPATCH_LEVEL &&
+    CurFrame->irql_at_entry == Irql;
+*/
+
+/* What every dispatch routine guarantees (P2 at routine level), as named
+ * clauses, so a failed goal names its rule.  Used as
+ *   requires DispatchEntry(Irp);  IRPC_DISPATCH_ROLE  */
+#define IRPC_DISPATCH_ROLE \
+    ensures MarkIrpPending: MarkIrpPending(CurFrame, \result); \
+    ensures MarkIrpPending2: MarkIrpPending2(CurFrame, \result); \
+    ensures PendedCompletedRequest: PendedCompletedRequest(CurFrame, \result); \
+    ensures LowerDriverReturn: LowerDriverReturn(CurFrame, \result); \
+    ensures StatusMismatch: StatusMismatch(CurFrame, \result); \
+    ensures IoBuildDeviceControlWait: IoBuildDeviceControlWait(CurFrame); \
+    ensures frame_kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+
+/* What every completion routine guarantees. */
+#define IRPC_COMPLETION_ROLE \
+    ensures CompletionRoutinePending: \
+        \at(Live(Slot(Irp)), Post) ==> CompletionRoutinePending(Irp, \result); \
+    ensures CompletionEventChecking: CompletionEventChecking(CurFrame); \
+    ensures CompletionIrql: CompletionIrqlRoutine(CurFrame); \
+    ensures frame_kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+
+/* A creator's routine for an IRP it created also stops completion. */
+#define IRPC_CREATOR_ROUTINE_ROLE \
+    ensures AllocatedIrpMustStop: AllocatedIrpMustStop(\old(Kind(Slot(Irp))), 1, \result);
+
+/* ---- the reporting function and the trace --------------------------- */
+
+/*@ // Reaching IrpcReport with a rule id is a violation of that rule: in a
+    // proof, each clause below is the goal "this check never fires when the
+    // protocol is obeyed".  IRPC_DEADLOCK (resource exhaustion, a wait nothing
+    // can satisfy) is not a rule and carries no clause.
+    requires DoubleCompletion: rule != IRPC_DoubleCompletion;
+    requires CompleteRequest: rule != IRPC_CompleteRequest;
+    requires IrpAccessAfterRelease: rule != IRPC_IrpAccessAfterRelease;
+    requires IrpProcessingComplete: rule != IRPC_IrpProcessingComplete;
+    requires CleanupCompletesQueued: rule != IRPC_CleanupCompletesQueued;
+    requires OriginatorNotifiedOnce: rule != IRPC_OriginatorNotifiedOnce;
+    requires MarkIrpPending: rule != IRPC_MarkIrpPending;
+    requires MarkIrpPending2: rule != IRPC_MarkIrpPending2;
+    requires PendedCompletedRequest: rule != IRPC_PendedCompletedRequest;
+    requires LowerDriverReturn: rule != IRPC_LowerDriverReturn;
+    requires StatusMismatch: rule != IRPC_StatusMismatch;
+    requires CompleteRequestStatusCheck: rule != IRPC_CompleteRequestStatusCheck;
+    requires CompletionRoutinePending: rule != IRPC_CompletionRoutinePending;
+    requires CompletionEventChecking: rule != IRPC_CompletionEventChecking;
+    requires MarkingQueuedIrps: rule != IRPC_MarkingQueuedIrps;
+    requires PendingReturnedConsistency: rule != IRPC_PendingReturnedConsistency;
+    requires IoAllocateForward: rule != IRPC_IoAllocateForward;
+    requires IoAllocateComplete: rule != IRPC_IoAllocateComplete;
+    requires AllocatedIrpMustStop: rule != IRPC_AllocatedIrpMustStop;
+    requires IoAllocateFree: rule != IRPC_IoAllocateFree;
+    requires IoBuildDeviceControlNoFree: rule != IRPC_IoBuildDeviceControlNoFree;
+    requires IoBuildSynchronousFsdRequestNoFree: rule != IRPC_IoBuildSynchronousFsdRequestNoFree;
+    requires IoBuildDeviceControlWait: rule != IRPC_IoBuildDeviceControlWait;
+    requires IoBuildDeviceIoControlSetEvent: rule != IRPC_IoBuildDeviceIoControlSetEvent;
+    requires AllocatedIrpLeak: rule != IRPC_AllocatedIrpLeak;
+    requires SpinLockSafe: rule != IRPC_SpinLockSafe;
+    requires CompleteWithCancelRoutine: rule != IRPC_CompleteWithCancelRoutine;
+    requires NoNextStackLocation: rule != IRPC_NoNextStackLocation;
+    requires CompletionIrql: rule != IRPC_CompletionIrql;
+    requires CompletionPriorityBoost: rule != IRPC_CompletionPriorityBoost;
+    requires TraceOk;
+    assigns irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+    ensures TraceOk;
+*/
+void IrpcReport(int rule, int irp, const char *message);
+
+/*@ requires TraceOk;
+    assigns IRPC_TRACE;
+    ensures TraceOk;
+*/
+void IrpcTrace(int kind, int dev, int irp, NTSTATUS status, int aux);
+
+/*@ assigns irpc_site_file, irpc_site_line;
+    ensures irpc_site_file == File && irpc_site_line == Line;
+*/
+void IrpcSetSite(const char *File, int Line);
+
+/*@ assigns \nothing;
+    behavior pool:
+      assumes PoolIrp((IRP *)irp);
+      ensures ValidSlot(\result) && irp == &irpc.irps[\result];
+    behavior other:
+      assumes !PoolIrp((IRP *)irp);
+      ensures \result == -1;
+    complete behaviors;
+    disjoint behaviors;
+*/
+int IrpcIrpSlot(const IRP *irp);
+
+/*@ requires CpuOk;
+    assigns \nothing;
+    ensures \result == CurDev;
+*/
+int IrpcCurrentDevice(void);
+
+/*@ requires CpuOk;
+    assigns \nothing;
+    ensures FrameCount > 0 ==> \result == CurFrame;
+    ensures FrameCount <= 0 ==> \result == \null;
+*/
+IRPC_FRAME *IrpcCurrentFrame(void);
+
+/* ---- the stack operations ------------------------------------------- */
+
+/*@ requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
+    requires has_current: HasCurrent(Irp);
+    assigns IRPC_SITES;
+    ensures \result == CurLoc(Irp) && \valid(\result);
+*/
+PIO_STACK_LOCATION (IoGetCurrentIrpStackLocation)(PIRP Irp);
+
+/*@ requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
+    requires NoNextStackLocation: NoNextStackLocation(Irp);
+    assigns IRPC_SITES;
+    ensures \result == NextLoc(Irp) && \valid(\result);
+*/
+PIO_STACK_LOCATION (IoGetNextIrpStackLocation)(PIRP Irp);
+
+/*@ requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
+    requires NoNextStackLocation: NoNextStackLocationSkip(Irp);
+    assigns IRPC_SITES, Irp->CurrentLocation;
+    ensures Irp->CurrentLocation == \old(Irp->CurrentLocation) + 1;
+    ensures HasNext(Irp);
+    ensures Wf;
+*/
+VOID (IoSkipCurrentIrpStackLocation)(PIRP Irp);
+
+/*@ requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
+    requires NoNextStackLocation: NoNextStackLocationCopy(Irp);
+    assigns IRPC_SITES,
+            NextLoc(Irp)->MajorFunction, NextLoc(Irp)->MinorFunction, NextLoc(Irp)->Flags,
+            NextLoc(Irp)->Control, NextLoc(Irp)->Parameters, NextLoc(Irp)->DeviceObject,
+            NextLoc(Irp)->FileObject;
+    ensures NextLoc(Irp)->MajorFunction == CurLoc(Irp)->MajorFunction;
+    ensures NextLoc(Irp)->FileObject == CurLoc(Irp)->FileObject;
+    ensures NextLoc(Irp)->Control == 0;
+*/
+VOID (IoCopyCurrentIrpStackLocationToNext)(PIRP Irp);
+
+/*@ requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
+    requires NoNextStackLocation: NoNextStackLocation(Irp);
+    assigns IRPC_SITES, NextLoc(Irp)->CompletionRoutine, NextLoc(Irp)->Context,
+            NextLoc(Irp)->Control;
+    ensures NextLoc(Irp)->CompletionRoutine == CompletionRoutine;
+    ensures NextLoc(Irp)->Context == Context;
+    ensures all_three: (InvokeOnSuccess != 0 && InvokeOnError != 0 && InvokeOnCancel != 0) ==>
+      NextLoc(Irp)->Control == (SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL);
+*/
+VOID (IoSetCompletionRoutine)(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
+                              BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel);
+
+/*@ requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
+    requires CompletionRoutinePending: CreatorDoesNotMark(Irp);
+    assigns IRPC_SITES, IRPC_TRACE, CurLoc(Irp)->Control, CurFrame->marked;
+    ensures marked: Marked(Irp);
+    ensures frame: \old(FrameFor(Slot(Irp))) ==> CurFrame->marked == 1;
+    ensures Wf;
+*/
+VOID (IoMarkIrpPending)(PIRP Irp);
+
+/* ---- freeing ----------------------------------------------------------- */
+
+/*@ requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires IoAllocateFree: IoAllocateFree(Slot(Irp));
+    requires IoBuildDeviceControlNoFree: IoBuildDeviceControlNoFree(Slot(Irp));
+    requires IoBuildSynchronousFsdRequestNoFree: IoBuildSynchronousFsdRequestNoFree(Slot(Irp));
+    assigns IRPC_SITES, IRPC_TRACE, irpc.life[Slot(Irp)].freed, irpc.life[Slot(Irp)].state;
+    ensures freed: State(Slot(Irp)) == IRPC_ST_FREE;
+    ensures once: irpc.life[Slot(Irp)].freed == \old(irpc.life[Slot(Irp)].freed) + 1;
+    ensures Wf;
+*/
+VOID (IoFreeIrp)(PIRP Irp);
+
+/* ---- cancel -------------------------------------------------------------- */
+
+/*@ requires wf: Wf;
+    requires \valid(Irp);
+    assigns Irp->CancelRoutine, irpc.life[0 .. IRPC_MAX_IRPS - 1].cancel_dev, IRPC_SITES;
+    ensures Irp->CancelRoutine == CancelRoutine;
+    ensures \result == \old(Irp->CancelRoutine);
+*/
+PDRIVER_CANCEL (IoSetCancelRoutine)(PIRP Irp, PDRIVER_CANCEL CancelRoutine);
+
+/* ---- events, IRQL, spin locks ------------------------------------------ */
+
+/*@ requires \valid(Event);
+    assigns Event->Type, Event->SignalState;
+    ensures Event->Type == Type && Event->SignalState == (State != 0 ? 1 : 0);
+*/
+VOID KeInitializeEvent(PKEVENT Event, EVENT_TYPE Type, BOOLEAN State);
+
+/*@ requires wf: Wf;
+    requires \valid(Event);
+    requires IoBuildDeviceIoControlSetEvent: IoBuildDeviceIoControlSetEvent(Event);
+    assigns IRPC_SITES, IRPC_TRACE, Event->SignalState, CurFrame->set_event;
+    ensures Event->SignalState == 1;
+    ensures \result == \old(Event->SignalState);
+    ensures (FrameCount > 0 && CurFrame->kind == IRPC_FRAME_COMPLETION) ==> CurFrame->set_event == 1;
+    ensures Wf;
+*/
+LONG (KeSetEvent)(PKEVENT Event, KPRIORITY_BOOST Increment, BOOLEAN Wait);
+
+/*@ requires \valid(Event);
+    assigns Event->SignalState;
+    ensures Event->SignalState == 0;
+*/
+VOID KeClearEvent(PKEVENT Event);
+
+/*@ requires \valid_read(Event);
+    assigns \nothing;
+    ensures \result == Event->SignalState;
+*/
+LONG KeReadStateEvent(PKEVENT Event);
+
+/*@ requires \valid(SpinLock);
+    assigns *SpinLock;
+    ensures *SpinLock == 0;
+*/
+VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+
+/*@ requires wf: Wf;
+    requires \valid(SpinLock) && \valid(OldIrql);
+    requires \separated(OldIrql, &irpc);
+    requires LocksHeld < 2147483647;
+    assigns *OldIrql, *SpinLock, irpc.cpus[irpc.cpu].irql, irpc.cpus[irpc.cpu].locks_held,
+            irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+    ensures *OldIrql == \old(Irql);
+    ensures Irql == DISPATCH_LEVEL && LocksHeld == \old(LocksHeld) + 1 && *SpinLock == 1;
+    ensures Wf;
+*/
+VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
+
+/*@ requires CpuOk;
+    assigns \nothing;
+    ensures \result == Irql;
+*/
+KIRQL KeGetCurrentIrql(void);
+
+/*@ requires CpuOk;
+    requires \valid(OldIrql) && \separated(OldIrql, &irpc);
+    assigns *OldIrql, irpc.cpus[irpc.cpu].irql;
+    ensures *OldIrql == \old(Irql) && Irql == NewIrql;
+*/
+VOID KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql);
+
+/*@ requires CpuOk;
+    assigns irpc.cpus[irpc.cpu].irql;
+    ensures Irql == NewIrql;
+*/
+VOID KeLowerIrql(KIRQL NewIrql);
+
+/* ---- assumed contracts (bodies not proved: proofs/ASSUMPTIONS.md) ------- */
+
+/*@ // ASSUMED: IoCallDriver runs the target's dispatch routine (an indirect
+    // call through the dispatch table, and the whole stack below it).
+    requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires \valid(DeviceObject);
+    requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
+    requires NoNextStackLocation: NoNextStackLocation(Irp);
+    requires IoAllocateForward: IoAllocateForward(Irp);
+    assigns irpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE, IRPC_SITES;
+    ensures Wf;
+    ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->kind == \old(CurFrame->kind) && CurFrame->dev == \old(CurFrame->dev) &&
+       CurFrame->irp == \old(CurFrame->irp) && CurFrame->gen == \old(CurFrame->gen) &&
+       CurFrame->marked == \old(CurFrame->marked) &&
+       CurFrame->completed == \old(CurFrame->completed) &&
+       CurFrame->completed_status == \old(CurFrame->completed_status) &&
+       CurFrame->set_event == \old(CurFrame->set_event) &&
+       CurFrame->irql_at_entry == \old(CurFrame->irql_at_entry) &&
+       CurFrame->sync_event_owed == \old(CurFrame->sync_event_owed));
+    ensures forwarded: \old(FrameFor(Slot(Irp))) ==>
+      (CurFrame->forwarded == 1 && CurFrame->lower_status == \result);
+    ensures wait_owed: \old(FrameFor(Slot(Irp))) && \result != STATUS_PENDING ==>
+      CurFrame->wait_owed == \old(CurFrame->wait_owed);
+    ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+*/
+NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+
+/*@ // ASSUMED: IoCompleteRequest runs the completion walk (indirect calls
+    // to the registered completion routines) and delivery.
+    requires wf: Wf;
+    requires pool: PoolIrp(Irp);
+    requires DoubleCompletion: DoubleCompletion(Irp);
+    requires IrpAccessAfterRelease: Live(Slot(Irp));
+    requires CompleteRequest: CompleteRequest(Slot(Irp));
+    requires IoAllocateComplete: IoAllocateComplete(Slot(Irp));
+    requires CompleteRequestStatusCheck: CompleteRequestStatusCheck(Irp);
+    requires CompleteWithCancelRoutine: CompleteWithCancelRoutine(Irp);
+    requires SpinLockSafe: SpinLockSafe;
+    requires CompletionIrql: CompletionIrql;
+    requires CompletionPriorityBoost: CompletionPriorityBoost(Irp, PriorityBoost);
+    requires CleanupCompletesQueued: HasCurrent(Irp) && CurLoc(Irp)->MajorFunction == IRP_MJ_CLEANUP ==>
+      CleanupCompletesQueued(Slot(Irp), CurLoc(Irp)->FileObject, CurDev);
+    assigns irpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE, IRPC_SITES;
+    ensures Wf;
+    ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->kind == \old(CurFrame->kind) && CurFrame->dev == \old(CurFrame->dev) &&
+       CurFrame->irp == \old(CurFrame->irp) && CurFrame->gen == \old(CurFrame->gen) &&
+       CurFrame->marked == \old(CurFrame->marked) &&
+       CurFrame->forwarded == \old(CurFrame->forwarded) &&
+       CurFrame->lower_status == \old(CurFrame->lower_status) &&
+       CurFrame->set_event == \old(CurFrame->set_event) &&
+       CurFrame->wait_owed == \old(CurFrame->wait_owed) &&
+       CurFrame->irql_at_entry == \old(CurFrame->irql_at_entry) &&
+       CurFrame->sync_event_owed == \old(CurFrame->sync_event_owed));
+    ensures completed: \old(FrameFor(Slot(Irp))) ==>
+      (CurFrame->completed == 1 && CurFrame->completed_status == \old(Irp->IoStatus.Status));
+    ensures released: !Owns(Slot(Irp), \old(CurDev)) || State(Slot(Irp)) == IRPC_ST_STOPPED;
+    ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+*/
+VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost);
+
+/*@ // ASSUMED: IoAllocateIrp (its body zeroes the IRP through a void *).
+    requires wf: Wf;
+    assigns irpc.irps[0 .. IRPC_MAX_IRPS - 1], irpc.life[0 .. IRPC_MAX_IRPS - 1], IRPC_TRACE;
+    ensures Wf;
+    ensures \result == \null ||
+      (PoolIrp(\result) && \old(State(Slot(\result))) == IRPC_ST_FREE &&
+       State(Slot(\result)) == IRPC_ST_IDLE && Kind(Slot(\result)) == IRPC_KIND_ALLOC &&
+       Creator(Slot(\result)) == CurDev && Owner(Slot(\result)) == CurDev &&
+       \result->StackCount == StackSize && \result->CurrentLocation == StackSize + 1 &&
+       \result->CancelRoutine == \null);
+    ensures others: \forall integer i; 0 <= i < IRPC_MAX_IRPS && \old(Live(i)) ==>
+      (irpc.life[i] == \old(irpc.life[i]) && irpc.irps[i] == \old(irpc.irps[i]));
+*/
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
+
+#endif
