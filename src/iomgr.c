@@ -670,6 +670,10 @@ static void check_cleanup(int slot, PIRP irp, int caller)
             irpc.life[i].owner != caller)
             continue;
         const IRP *q = &irpc.irps[i];
+        /* an IRP whose cancel routine IoCancelIrp already took is the cancel
+         * routine's to complete: no longer the driver's queued work */
+        if (q->Cancel && q->CancelRoutine == NULL)
+            continue;
         if (q->CurrentLocation >= 1 && q->CurrentLocation <= q->StackCount &&
             q->IrpcStack[q->CurrentLocation - 1].FileObject == s->FileObject)
             IrpcReport(IRPC_CleanupCompletesQueued, slot,

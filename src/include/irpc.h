@@ -37,7 +37,9 @@
 #ifndef IRPC_MAX_FILES
 #define IRPC_MAX_FILES 4
 #endif
+#ifndef IRPC_EXTENSION_BYTES
 #define IRPC_EXTENSION_BYTES 256
+#endif
 
 /* ---- rules ------------------------------------------------------------ */
 typedef enum {
@@ -64,8 +66,10 @@ typedef enum {
 #define IRPC_NOBODY   (-1)   /* the application / the I/O manager itself */
 #define IRPC_IN_WALK  (-2)   /* nobody: the completion walk has it */
 
-/* any routine's address (a finding names the routine that broke the rule) */
-typedef void (*IRPC_ROUTINE)(void);
+/* any routine's address (a finding names the routine that broke the rule).
+ * An object pointer, not void (*)(void): Frama-C rejects casts between
+ * function types with different parameter lists (the proofs parse this). */
+typedef const void *IRPC_ROUTINE;
 
 typedef struct {
     int kind;                /* IRPC_FRAME_KIND */

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# model/seeded_tests.sh - every seeded concurrency bug must be found by spin
+# with its rule id and a readable trail.  One line per seed; ends with
+# "N passed, N failed".
+#
+# Columns: name | expected rule (as pan prints it) | checks | N M CANCEL CLEANUP | spin flags
+# Patterns: 1 skip, 2 copy+propagating routine, 3 forward-and-wait,
+# 4 create IRP, 5/6 complete at once, 7 pend+queue+DPC.  PAT0 is the top.
+set -u
+cd "$(dirname "$0")/.."
+seeds='
+mark-after-unlock     |IRPC MarkingQueuedIrps         |safety|2 1 0 0|-DBUG=1 -DPAT0=1 -DPAT1=7
+dpc-keeps-cancel      |IRPC CompleteWithCancelRoutine |safety|2 1 0 0|-DBUG=2 -DPAT0=2 -DPAT1=7
+touch-after-call      |IRPC IrpAccessAfterRelease     |safety|2 1 0 0|-DBUG=3 -DPAT0=1 -DPAT1=7
+fwdwait-no-wait       |IRPC CompleteRequest           |safety|2 1 0 0|-DBUG=4 -DPAT0=3 -DPAT1=7
+dpc-cancel-double     |IRPC DoubleCompletion          |safety|1 1 1 0|-DBUG=5 -DPAT0=7
+dpc-cancel-double-fw  |IRPC CompleteRequest           |safety|2 1 1 0|-DBUG=5 -DPAT0=3 -DPAT1=7
+alloc-free-early      |IRPC IoAllocateFree            |safety|2 1 0 0|-DBUG=7 -DPAT0=4 -DPAT1=7
+alloc-no-free         |IRPC AllocatedIrpLeak          |safety|2 1 0 0|-DBUG=6 -DPAT0=4 -DPAT1=7
+alloc-no-free-ltl     |acceptance cycle               |AllocatedIrpLeak|2 1 0 0|-DBUG=6 -DPAT0=4 -DPAT1=7
+cleanup-early         |IRPC CleanupCompletesQueued    |safety|1 1 0 1|-DBUG=8 -DPAT0=7
+cleanup-drops         |IRPC OriginatorNotifiedOnce    |safety|1 1 0 1|-DBUG=9 -DPAT0=7
+cleanup-drops-ltl     |acceptance cycle               |OriginatorNotifiedOnce|1 1 0 1|-DBUG=9 -DPAT0=7
+prop-no-mark          |IRPC CompletionRoutinePending  |safety|2 1 0 0|-DBUG=10 -DPAT0=2 -DPAT1=7
+'
+passed=0; failed=0
+while IFS='|' read -r name rule checks cfg flags; do
+  name=$(echo "$name" | xargs); [ -n "$name" ] || continue
+  rule=$(echo "$rule" | sed 's/ *$//'); checks=$(echo "$checks" | xargs)
+  set -- $cfg
+  kind=safety; [ "$checks" = safety ] || kind=ltl
+  out=$(MODEL_CHECKS=$kind PAN_CFLAGS=-DCOLLAPSE PAN_RUNFLAGS=-w20 MODEL_OUT=build/model/seed-$name \
+        bash model/run.sh "seed-$name" "$@" $flags 2>&1)
+  line=$(echo "$out" | grep "^== seed-$name $checks:")
+  trail=$(echo "$out" | grep -c '^   *  | cpu')
+  if echo "$line" | grep -q "violated" && echo "$line" | grep -qF "$rule" && [ "$trail" -gt 0 ]; then
+    echo "ok   $name: $rule ($trail trail events)"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name: expected $rule in the $checks run"
+    echo "$out" | sed 's/^/     /' | head -60
+    failed=$((failed + 1))
+  fi
+  [ -n "${SEED_VERBOSE:-}" ] && echo "$out" | grep -E '^   ' | sed 's/^/     /'
+done <<< "$seeds"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

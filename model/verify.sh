@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# model/verify.sh - `make model`: runs spin's checker on the default
+# configurations (every property: the safety run and both LTL claims) and
+# writes build/report/engines/spin.json.  Exits 1 on any violation or error.
+#
+# Then model/conformance.sh (the model against the monolithic reference).
+# A configuration: NAME N M CANCEL CLEANUP [spin -D flags].  All layer
+# patterns are chosen nondeterministically unless flags fix them.
+set -u
+cd "$(dirname "$0")/.."
+configs=${MODEL_CONFIGS:-'
+n3-m2-cancel-cleanup 3 2 1 1
+'}
+mkdir -p build/report/engines build/model
+results=build/model/results.txt
+: > "$results"
+status=0
+while read -r name n m cancel cleanup flags; do
+  [ -n "$name" ] || continue
+  echo "== spin: $name (N=$n devices, M=$m IRPs, cancel=$cancel, cleanup=$cleanup)"
+  PAN_CFLAGS="${PAN_CFLAGS:--DCOLLAPSE}" bash model/run.sh "$name" "$n" "$m" "$cancel" "$cleanup" $flags \
+    > "build/model/$name.log" 2>&1 || status=1
+  grep -v '^RESULT ' "build/model/$name.log" | grep -E '^==|^   ' | head -80
+  grep '^RESULT ' "build/model/$name.log" | sed 's/^RESULT //' >> "$results"
+done <<< "$configs"
+# the model's re-stated parts against the monolithic reference
+start=$(date +%s)
+if bash model/conformance.sh > build/model/conformance.log 2>&1; then cst=proved; else cst=violated; status=1; fi
+tail -1 build/model/conformance.log | sed 's/^/== spin conformance: /'
+printf '{"engine":"spin","target":"conformance","status":"%s","bounds":{"devices":2,"irps":1,"cancel":false,"cleanup":false},"states":0,"memory_mb":0,"seconds":%d}\n' \
+  "$cst" $(( $(date +%s) - start )) >> "$results"
+python3 model/spin_report.py "$results" build/report/engines/spin.json || status=1
+exit $status
