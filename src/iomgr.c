@@ -430,7 +430,9 @@ int IrpcCallBegin(PDEVICE_OBJECT DeviceObject, PIRP Irp, IRPC_CALL *call)
     if (!check_access(slot, "IoCallDriver with an IRP the caller does not own"))
         return 0;
     IRPC_LIFE *l = &irpc.life[slot];
-    call->top_call = Irp->CurrentLocation == Irp->StackCount + 1;
+    /* the creator's own call (a skipping filter can also leave the IRP at
+     * StackCount + 1, but it is not the creator) */
+    call->top_call = Irp->CurrentLocation == Irp->StackCount + 1 && call->caller == l->creator;
     if (call->top_call && IrpcIsCreatedKind(l->kind)) {
         const IO_STACK_LOCATION *next = &Irp->IrpcStack[Irp->StackCount - 1];
         UCHAR all = SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL;

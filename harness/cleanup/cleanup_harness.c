@@ -1,0 +1,39 @@
+/*
+ * cleanup_harness.c - REQUESTS requests queued on one file object, then
+ * IRP_MJ_CLEANUP for that file object sent down the same stack (depth
+ * 1..DEPTH, every pattern): the lowest driver's DispatchCleanup must
+ * complete every queued IRP of the file before the cleanup IRP.  Deferred
+ * work in any amount at every scheduling point and between steps, so the
+ * cleanup meets anything from no IRP to every IRP still queued; CANCELS
+ * cancels at any point besides.
+ *
+ * Bounds (bounds.mk): DEPTH, REQUESTS, CANCELS.  Runtime: harness/README.md.
+ */
+#include "harness.h"
+
+void harness(void)
+{
+    /* ---- build the stack ---------------------------------------------- */
+    harness_begin(HARNESS_CANCELS);
+    int depth = nondet(1, HARNESS_DEPTH);
+    PDEVICE_OBJECT top = harness_choose_stack(depth, P_LOWEST_DPC_OK, P_LOWEST_DPC_ERR,
+                                              P_UPPER_FIRST, P_UPPER_LAST);
+    PFILE_OBJECT file = IrpcOpenFile(top);
+
+    /* ---- assumptions --------------------------------------------------- */
+    /* only a lowest driver that queues can have IRPs queued at cleanup */
+    assume(file != NULL);
+    harness_config.major = nondet(0, 1) ? IRP_MJ_DEVICE_CONTROL : IRP_MJ_READ;
+
+    /* ---- run ------------------------------------------------------------ */
+    for (int i = 0; i < HARNESS_REQUESTS; i++) {
+        harness_submit(file, harness_config.major);
+        harness_interleave();
+    }
+    harness_config.cleanup_done = 1;
+    harness_submit(file, IRP_MJ_CLEANUP);
+    harness_interleave();
+
+    /* ---- assertions ----------------------------------------------------- */
+    harness_check_quiescence();
+}

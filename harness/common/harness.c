@@ -1,0 +1,196 @@
+/*
+ * harness.c - the shared machinery of harness.h.  Analysed by Eva and run
+ * by the explorer alike: no stdio, no back-end specific code.
+ */
+#include "harness.h"
+
+HARNESS_CONFIG harness_config;
+static DRIVER_OBJECT drivers[P_COUNT];
+static int in_scheduler;
+
+static void on_violation(const IRPC_FINDING *finding)
+{
+    harness_check(0, finding->rule, finding->message);
+}
+
+static void maybe_cancel(void)
+{
+    HARNESS_CONFIG *c = &harness_config;
+    if (c->cancels_left <= 0 || c->submitted == 0)
+        return;
+    int which = nondet(0, c->submitted);     /* 0: no cancel now */
+    if (which > 0) {
+        c->cancels_left--;
+        IrpcCancelRequest(c->request_ids[which - 1]);
+    }
+}
+
+/* The scheduler hook: what another processor might do at this point. */
+static int scheduler(int point, int pending)
+{
+    (void)point;
+    (void)pending;
+    if (in_scheduler)
+        return 0;
+    in_scheduler = 1;
+    maybe_cancel();
+    in_scheduler = 0;
+    if (irpc.deferred_count == 0)
+        return 0;
+    return nondet(0, irpc.deferred_count);
+}
+
+void harness_begin(int cancel_budget)
+{
+    IrpcReset();
+    harness_config.depth = 0;
+    for (int i = 0; i < HARNESS_MAX_DEPTH; i++)
+        harness_config.layers[i] = -1;
+    harness_config.buggy_name = NULL;
+    harness_config.major = 0;
+    harness_config.attempted = 0;
+    harness_config.submitted = 0;
+    for (int i = 0; i <= HARNESS_MAX_REQUESTS; i++)
+        harness_config.request_ids[i] = -1;
+    harness_config.cancels_left = cancel_budget;
+    harness_config.cleanup_done = 0;
+    in_scheduler = 0;
+    irpc_violation_hook = on_violation;
+    irpc_sched_hook = scheduler;
+}
+
+void harness_note_layer(int pattern, const char *name)
+{
+    if (harness_config.depth < HARNESS_MAX_DEPTH)
+        harness_config.layers[harness_config.depth++] = pattern;
+    if (pattern == P_BUGGY)
+        harness_config.buggy_name = name;
+}
+
+static void set_lowest(PDEVICE_OBJECT dev, BOOLEAN inline_, NTSTATUS status)
+{
+    LOWEST_EXTENSION *ext = dev->DeviceExtension;
+    ext->CompleteInline = inline_;
+    ext->TransferStatus = status;
+}
+
+PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower)
+{
+    PDRIVER_OBJECT d = &drivers[pattern];
+    PDEVICE_OBJECT dev = NULL;
+    IrpcInitDriver(d);
+    switch (pattern) {
+    case P_LOWEST_INLINE_OK:
+    case P_LOWEST_INLINE_ERR:
+    case P_LOWEST_DPC_OK:
+    case P_LOWEST_DPC_ERR:
+        LowestDriverEntry(d);
+        dev = LowestAddDevice(d);
+        if (dev != NULL)
+            set_lowest(dev, pattern == P_LOWEST_INLINE_OK || pattern == P_LOWEST_INLINE_ERR,
+                       (pattern == P_LOWEST_INLINE_OK || pattern == P_LOWEST_DPC_OK)
+                           ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL);
+        break;
+    case P_PASSTHRU:
+        PassthruDriverEntry(d);
+        dev = PassthruAddDevice(d, lower);
+        break;
+    case P_PROPAGATE:
+        PropagateDriverEntry(d);
+        dev = PropagateAddDevice(d, lower);
+        break;
+    case P_FWDWAIT:
+        FwdWaitDriverEntry(d);
+        dev = FwdWaitAddDevice(d, lower);
+        break;
+    case P_ALLOCIRP:
+        AllocIrpDriverEntry(d);
+        dev = AllocIrpAddDevice(d, lower);
+        break;
+    case P_ASYNCFSD:
+        AsyncFsdDriverEntry(d);
+        dev = AsyncFsdAddDevice(d, lower);
+        break;
+    default:
+        SyncIoctlDriverEntry(d);
+        dev = SyncIoctlAddDevice(d, lower);
+        break;
+    }
+    harness_check(dev != NULL, IRPC_DEADLOCK, "stack build failed");
+    harness_note_layer(pattern, NULL);
+    return dev;
+}
+
+PDEVICE_OBJECT harness_choose_stack(int depth, int lowest_lo, int lowest_hi, int upper_lo, int upper_hi)
+{
+    PDEVICE_OBJECT top = harness_add_layer(nondet(lowest_lo, lowest_hi), NULL);
+    for (int i = 1; i < depth; i++)
+        top = harness_add_layer(nondet(upper_lo, upper_hi), top);
+    return top;
+}
+
+int harness_submit(PFILE_OBJECT file, UCHAR major)
+{
+    NTSTATUS returned;
+    harness_config.attempted++;
+    int r = IrpcSubmit(file, major, IOCTL_SAMPLE_TRANSFER, 8, &returned);
+    harness_check(r >= 0, IRPC_DEADLOCK, "request could not be submitted (pools too small)");
+    if (harness_config.submitted < HARNESS_MAX_REQUESTS)
+        harness_config.request_ids[harness_config.submitted++] = r;
+    return r;
+}
+
+void harness_interleave(void)
+{
+    maybe_cancel();
+    if (irpc.deferred_count > 0)
+        IrpcRunDeferred(nondet(0, irpc.deferred_count));
+}
+
+static int is_created(int kind)
+{
+    return kind == IRPC_KIND_ALLOC || kind == IRPC_KIND_ASYNC_FSD;
+}
+
+void harness_check_quiescence(void)
+{
+    IrpcQuiesce();
+    harness_check(irpc_finding_count == 0, IRPC_OriginatorNotifiedOnce, "findings at quiescence");
+    for (int r = 0; r < IRPC_MAX_REQUESTS; r++) {
+        const IRPC_REQUEST *q = &irpc.requests[r];
+        if (!q->used)
+            continue;
+        harness_check(q->returned_set, IRPC_OriginatorNotifiedOnce, "top IoCallDriver did not return");
+        harness_check(q->delivered == 1, IRPC_OriginatorNotifiedOnce,
+                      "request not delivered exactly once");
+        if (q->returned != STATUS_PENDING) {
+            harness_check(q->delivered_status == q->returned, IRPC_PendingReturnedConsistency,
+                          "delivered status differs from what the top IoCallDriver returned");
+            if (!NT_ERROR(q->returned))
+                harness_check(q->iosb.Status == q->returned, IRPC_OriginatorNotifiedOnce,
+                              "status block differs from what the top IoCallDriver returned");
+        } else {
+            harness_check(q->iosb.Status == q->delivered_status, IRPC_PendingReturnedConsistency,
+                          "pending request: status block differs from the completion status");
+            harness_check(q->event.SignalState == 1, IRPC_OriginatorNotifiedOnce,
+                          "pending request: event not signalled");
+        }
+    }
+    /* every created IRP freed exactly once, every slot free */
+    harness_check(irpc_event_count < IRPC_MAX_EVENTS, IRPC_DEADLOCK, "trace buffer full: raise IRPC_MAX_EVENTS");
+    for (int i = 0; i < IRPC_MAX_IRPS; i++) {
+        int created = 0, freed = 0;
+        for (int e = 0; e < irpc_event_count; e++) {
+            const IRPC_EVENT *ev = &irpc_events[e];
+            if (ev->irp != i)
+                continue;
+            if (ev->kind == IRPC_EV_ALLOC && is_created(ev->aux))
+                created++;
+            else if (ev->kind == IRPC_EV_FREE)
+                freed++;
+        }
+        harness_check(created == freed, IRPC_AllocatedIrpLeak, "a created IRP was not freed exactly once");
+        harness_check(irpc.life[i].state == IRPC_ST_FREE, IRPC_AllocatedIrpLeak,
+                      "an IRP is still allocated at quiescence");
+    }
+}

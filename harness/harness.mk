@@ -1,0 +1,33 @@
+# harness/harness.mk - the bounded model-checking harnesses (included by
+# the top Makefile).
+#
+#   make harness            every harness in both back ends (the native
+#                           exhaustive explorer with ASan+UBSan, and Frama-C
+#                           Eva); writes build/report/engines/harness.json
+#                           and build/report/engines/eva.json
+#   make harness-explore    the explorer only
+#   make harness-eva        Eva only (EVA_TIMEOUT=seconds per harness, default 20)
+#   make harness-negative   the negative harnesses (also part of `make test`)
+#
+# Bounds: harness/<name>/bounds.mk; override per harness on the command
+# line or in the environment, e.g.  make harness inflight_DEPTH=3
+
+HARNESS_RUN := python3 harness/run.py --report $(REPORT)/engines
+
+.PHONY: harness harness-explore harness-eva harness-negative
+harness:
+	@$(HARNESS_RUN) --engines explore,eva
+
+harness-explore:
+	@$(HARNESS_RUN) --engines explore
+
+harness-eva:
+	@$(HARNESS_RUN) --engines eva
+
+harness-negative:
+	@bash harness/negative_tests.sh
+
+# make verify gates on the explorer; Eva does not pass yet (harness/README.md)
+# and runs on its own with `make harness-eva` (exit 1 until it does).
+VERIFY_ENGINES += harness-explore
+TEST_SCRIPTS += harness/negative_tests.sh

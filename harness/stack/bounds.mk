@@ -1,0 +1,3 @@
+# stack harness bounds (override: make harness stack_DEPTH=5)
+DEPTH    ?= 4
+REQUESTS ?= 2
