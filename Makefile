@@ -27,7 +27,7 @@ HEADERS     := $(wildcard src/include/*.h src/include/*.def src/*.h src/drivers/
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 VERIFY_ENGINES :=
-TEST_SCRIPTS   := tests/suite.sh
+TEST_SCRIPTS   := tests/suite.sh tests/warnings.sh
 
 .PHONY: all test verify tools report clean
 all: $(BUILD)/tests $(BUILD)/tests_asan $(BUILD)/tests_clang

@@ -27,8 +27,6 @@
   // ---- the logic library ---------------------------------------------------
 
   // an IRP of the reference pool, and its slot
-  predicate PoolIrp(IRP *irp) =
-    \exists integer i; 0 <= i < IRPC_MAX_IRPS && irp == &irpc.irps[i];
 
   // The slot of a pool IRP: its index in irpc.irps.  (WP cannot subtract
   // pointers of unrelated bases, so the function is declared and defined on
@@ -37,6 +35,10 @@
     logic integer Slot(IRP *irp);
     axiom SlotOfPool: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Slot(&irpc.irps[i]) == i;
   }
+
+  // an IRP of the reference pool: the one at its slot
+  predicate PoolIrp(IRP *irp) =
+    0 <= Slot(irp) < IRPC_MAX_IRPS && irp == &irpc.irps[Slot(irp)];
 
   predicate ValidSlot(integer s) = 0 <= s < IRPC_MAX_IRPS;
 
@@ -85,7 +87,8 @@
     HasCurrent(irp) && (CurLoc(irp)->Control & SL_PENDING_RETURNED) != 0;
 
   predicate NtSuccess(integer st) = st >= 0;
-  predicate NtError(integer st) = st < 0 && (st & 0x40000000) != 0;
+  // NT_ERROR(s) of wdm.h: the top two bits are 11
+  predicate NtError(integer st) = (((unsigned int)st) & 0xC0000000) == 0xC0000000;
 
   // the pool, the processors and every live IRP are well formed
   predicate PoolOk = CpuOk &&

@@ -38,23 +38,35 @@ extern int irpc_report_line;
     (\forall integer i; 0 <= i < IRPC_MAX_IRPS && Live(i) ==>
        StackShape(&irpc.irps[i]) && irpc.life[i].freed == 0);
 
+  // the status block of an IRP lies apart from the scalar globals the
+  // contracts update (WP's Typed model puts every int in one memory chunk)
+  predicate IrpApart(IRP *irp) =
+    \separated(&irp->IoStatus, &irpc_site_line, &irpc_report_line, &irpc_event_count,
+               &irpc.cpu, &irpc.cpus[0 .. IRPC_MAX_CPUS - 1], &irpc.life[0 .. IRPC_MAX_IRPS - 1]);
+
   // ---- role contracts ------------------------------------------------------
   // A dispatch routine is entered by IoCallDriver: its frame is the
   // innermost one, fresh, for this IRP; the IRP is in the stack, owned by
   // the routine's device, at a current location; no spin lock is held.
   predicate DispatchEntry(IRP *Irp) =
-    Wf && PoolIrp(Irp) && FrameCount > 0 && FrameFor(Slot(Irp)) &&
+    Wf && PoolIrp(Irp) && IrpApart(Irp) && FrameCount > 0 && FrameFor(Slot(Irp)) &&
     CurFrame->kind == IRPC_FRAME_DISPATCH &&
     CurFrame->marked == 0 && CurFrame->completed == 0 && CurFrame->forwarded == 0 &&
     CurFrame->wait_owed == 0 && CurFrame->sync_event_owed == \null &&
     State(Slot(Irp)) == IRPC_ST_ACTIVE && Owns(Slot(Irp), CurDev) && CurDev >= 0 &&
     HasCurrent(Irp) && Irp->CancelRoutine == \null &&
-    LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
+    LocksHeld == 0 && Irql <= DISPATCH_LEVEL &&
+    Creator(Slot(Irp)) != CurDev &&
+    // at the top location of a created IRP, the creator registered its
+    // routine for all three outcomes (IoCallDriver checked it)
+    (Irp->CurrentLocation == Irp->StackCount && CreatedKind(Kind(Slot(Irp))) ==>
+       (Irp->IrpcStack[Irp->StackCount - 1].CompletionRoutine != \null &&
+        (Irp->IrpcStack[Irp->StackCount - 1].Control & 0xE0) == 0xE0));
 
   // A completion routine is entered by the walk of IoCompleteRequest, whose
   // caller established the status and lock rules; its frame is fresh.
   predicate CompletionEntry(IRP *Irp) =
-    Wf && PoolIrp(Irp) && FrameCount > 0 && FrameFor(Slot(Irp)) &&
+    Wf && PoolIrp(Irp) && IrpApart(Irp) && FrameCount > 0 && FrameFor(Slot(Irp)) &&
     CurFrame->kind == IRPC_FRAME_COMPLETION &&
     CurFrame->marked == 0 && CurFrame->completed == 0 && CurFrame->set_event == 0 &&
     CurFrame->wait_owed == 0 &&
@@ -63,6 +75,13 @@ extern int irpc_report_line;
     LocksHeld == 0 && Irql <= DISPATCH_LEVEL &&
     CurFrame->irql_at_entry == Irql;
 */
+
+/* A device extension lies in the I/O manager's extension pool, apart from
+ * the IRPs, life records, processors and trace the contracts speak of. */
+#define IRPC_EXT_APART(e) \
+    \separated(e, &irpc.cpus[0 .. IRPC_MAX_CPUS - 1], &irpc.life[0 .. IRPC_MAX_IRPS - 1], \
+               &irpc.irps[0 .. IRPC_MAX_IRPS - 1], &irpc.cpu, &irpc_event_count, \
+               &irpc_events[0 .. IRPC_MAX_EVENTS - 1], &irpc_site_line, &irpc_report_line)
 
 /* What every dispatch routine guarantees (P2 at routine level), as named
  * clauses, so a failed goal names its rule.  Used as
@@ -78,8 +97,7 @@ extern int irpc_report_line;
 
 /* What every completion routine guarantees. */
 #define IRPC_COMPLETION_ROLE \
-    ensures CompletionRoutinePending: \
-        \at(Live(Slot(Irp)), Post) ==> CompletionRoutinePending(Irp, \result); \
+    ensures CompletionRoutinePending: CompletionRoutinePending(Irp, \result); \
     ensures CompletionEventChecking: CompletionEventChecking(CurFrame); \
     ensures CompletionIrql: CompletionIrqlRoutine(CurFrame); \
     ensures frame_kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
@@ -171,9 +189,9 @@ IRPC_FRAME *IrpcCurrentFrame(void);
 /*@ requires wf: Wf;
     requires pool: PoolIrp(Irp);
     requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
-    requires has_current: HasCurrent(Irp);
     assigns IRPC_SITES;
-    ensures \result == CurLoc(Irp) && \valid(\result);
+    ensures current: HasCurrent(Irp) ==> \result == CurLoc(Irp);
+    ensures \valid(\result);
 */
 PIO_STACK_LOCATION (IoGetCurrentIrpStackLocation)(PIRP Irp);
 
@@ -246,7 +264,6 @@ VOID (IoMarkIrpPending)(PIRP Irp);
     assigns IRPC_SITES, IRPC_TRACE, irpc.life[Slot(Irp)].freed, irpc.life[Slot(Irp)].state;
     ensures freed: State(Slot(Irp)) == IRPC_ST_FREE;
     ensures once: irpc.life[Slot(Irp)].freed == \old(irpc.life[Slot(Irp)].freed) + 1;
-    ensures Wf;
 */
 VOID (IoFreeIrp)(PIRP Irp);
 
@@ -269,7 +286,7 @@ PDRIVER_CANCEL (IoSetCancelRoutine)(PIRP Irp, PDRIVER_CANCEL CancelRoutine);
 VOID KeInitializeEvent(PKEVENT Event, EVENT_TYPE Type, BOOLEAN State);
 
 /*@ requires wf: Wf;
-    requires \valid(Event);
+    requires \valid(Event) && IRPC_EXT_APART(Event);
     requires IoBuildDeviceIoControlSetEvent: IoBuildDeviceIoControlSetEvent(Event);
     assigns IRPC_SITES, IRPC_TRACE, Event->SignalState, CurFrame->set_event;
     ensures Event->SignalState == 1;

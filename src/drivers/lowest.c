@@ -17,6 +17,19 @@ static DRIVER_DISPATCH LowestDispatchCreateClose;
 static DRIVER_CANCEL LowestCancel;
 static KDEFERRED_ROUTINE LowestDpc;
 
+/*@ requires Wf && PoolIrp(Irp) && IrpApart(Irp) && FrameCount > 0;
+    requires Owns(Slot(Irp), CurDev) && State(Slot(Irp)) == IRPC_ST_ACTIVE && HasCurrent(Irp);
+    requires Creator(Slot(Irp)) != CurDev;
+    requires Irp->CancelRoutine == \null && LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
+    requires Status != STATUS_PENDING && Status != (NTSTATUS)0xFFFFFFFF;
+    requires !(FrameFor(Slot(Irp)) && CurFrame->wait_owed != 0);
+    requires not_cleanup: CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP;
+    ensures \result == Status;
+    ensures FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures \old(FrameFor(Slot(Irp))) ==> CurFrame->completed == 1 && CurFrame->completed_status == Status;
+    ensures CurFrame->marked == \old(CurFrame->marked) && CurFrame->forwarded == \old(CurFrame->forwarded);
+    ensures CurFrame->sync_event_owed == \old(CurFrame->sync_event_owed);
+*/
 static NTSTATUS LowestFinish(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
 {
     Irp->IoStatus.Status = Status;
@@ -25,6 +38,10 @@ static NTSTATUS LowestFinish(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
     return Status;
 }
 
+/*@ requires DispatchEntry(Irp);
+    requires create_close: CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP;
+    IRPC_DISPATCH_ROLE
+*/
 static NTSTATUS LowestDispatchCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     UNREFERENCED_PARAMETER(DeviceObject);

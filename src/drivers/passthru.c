@@ -7,6 +7,12 @@
 
 static DRIVER_DISPATCH PassthruDispatch;
 
+/*@ requires DispatchEntry(Irp);
+    requires \valid(DeviceObject) && \valid((PASSTHRU_EXTENSION *)DeviceObject->DeviceExtension);
+    requires IRPC_EXT_APART((PASSTHRU_EXTENSION *)DeviceObject->DeviceExtension);
+    requires \valid(((PASSTHRU_EXTENSION *)DeviceObject->DeviceExtension)->Lower);
+    IRPC_DISPATCH_ROLE
+*/
 static NTSTATUS PassthruDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PASSTHRU_EXTENSION *ext = DeviceObject->DeviceExtension;

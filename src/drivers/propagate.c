@@ -11,6 +11,13 @@
 static DRIVER_DISPATCH PropagateDispatch;
 static IO_COMPLETION_ROUTINE PropagateCompletion;
 
+/*@ requires CompletionEntry(Irp);
+    requires below_top: HasCurrent(Irp);
+    requires \valid(DeviceObject) && \valid((PROPAGATE_EXTENSION *)DeviceObject->DeviceExtension);
+    requires IRPC_EXT_APART((PROPAGATE_EXTENSION *)DeviceObject->DeviceExtension);
+    requires ((PROPAGATE_EXTENSION *)DeviceObject->DeviceExtension)->RoutineRuns < 2147483647;
+    IRPC_COMPLETION_ROLE
+*/
 static NTSTATUS PropagateCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {
     PROPAGATE_EXTENSION *ext = DeviceObject->DeviceExtension;
@@ -22,6 +29,13 @@ static NTSTATUS PropagateCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID
     return STATUS_CONTINUE_COMPLETION;
 }
 
+/*@ requires DispatchEntry(Irp);
+    requires filter: Irp->CurrentLocation >= 2;
+    requires \valid(DeviceObject) && \valid((PROPAGATE_EXTENSION *)DeviceObject->DeviceExtension);
+    requires IRPC_EXT_APART((PROPAGATE_EXTENSION *)DeviceObject->DeviceExtension);
+    requires \valid(((PROPAGATE_EXTENSION *)DeviceObject->DeviceExtension)->Lower);
+    IRPC_DISPATCH_ROLE
+*/
 static NTSTATUS PropagateDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PROPAGATE_EXTENSION *ext = DeviceObject->DeviceExtension;

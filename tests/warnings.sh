@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every C file the project owns compiles with -Wall -Wextra -Werror under
+# both gcc and clang (C11).  Generated code (spin's pan.c) is not ours and
+# is not listed.  Ends with "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 2
+passed=0; failed=0
+W="-std=c11 -Wall -Wextra -Werror -fsyntax-only"
+BASE="-Isrc/include -Isrc -Isrc/drivers"
+check() {   # check LABEL FLAGS... FILE
+  local label=$1; shift
+  for cc in gcc clang; do
+    if out=$($cc $W "$@" 2>&1); then passed=$((passed + 1))
+    else failed=$((failed + 1)); echo "FAIL $cc $label"; echo "$out" | head -5; fi
+  done
+}
+for f in src/*.c src/drivers/*.c tests/*.c; do
+  [ "$f" = src/wdk.c ] && continue
+  check "$f" $BASE "$f"
+done
+check src/wdk.c -Isrc/include/wdk $BASE src/wdk.c
+for f in audit/*.c; do check "$f" -Isrc/include/wdk $BASE "$f"; done
+H="-DIRPC_MAX_IRPS=16 -DHARNESS_DEPTH=2 -DHARNESS_REQUESTS=1 -DHARNESS_CANCELS=0 -DHARNESS_BUG=0 -Iharness/common -Iharness/negative"
+for f in harness/common/harness.c harness/common/explore.c harness/common/print.c \
+         harness/*/*_harness.c harness/negative/*.c; do
+  [ -f "$f" ] && check "$f" $BASE $H "$f"
+done
+for f in model/*.c; do check "$f" -DIRPC_MAX_CPUS=3 $BASE -Imodel "$f"; done
+# audit fixtures: wide strings are 16-bit on Windows (the audit builds with
+# -fshort-wchar); bug_unknown_routine.c calls an undeclared routine on
+# purpose (the audit must report it), so it cannot compile with -Werror
+for f in tests/audit/*.c; do
+  [ "$f" = tests/audit/bug_unknown_routine.c ] && continue
+  check "$f" -fshort-wchar -Isrc/include/wdk $BASE "$f"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
