@@ -27,4 +27,4 @@ proofs-assumptions:
 	@python3 proofs/test_assumptions.py
 
 VERIFY_ENGINES += proofs
-TEST_SCRIPTS += proofs/test_assumptions.sh
+TEST_SCRIPTS += proofs/test_assumptions.sh proofs/seeded.sh
