@@ -15,9 +15,17 @@
  * depth-first re-execution: each run is a fork()ed child replaying a prefix
  * of choices (so the driver's globals start fresh every run).
  *
+ * Deferred work is DPCs, timer expiries and work items (src/wdk.c queues
+ * them all with the reference).  Every allocation of the driver (pool,
+ * IoAllocateIrp, IoAllocateWorkItem) may also return NULL: a choice like
+ * the others; a segmentation fault at a small address on a path where one
+ * did is reported as UncheckedAllocation at the faulting line.
+ *
  * IRPs the driver does not own are poisoned for AddressSanitizer while
  * driver code runs (the driver's file alone is instrumented), so any read
  * or write of such an IRP's fields is IrpAccessAfterRelease at its line.
+ * A rule checked when a driver routine returns names the `return`
+ * statement the routine left by (AUDIT_RETURN_AT in src/include/wdk/wdm.h).
  *
  * Output: one JSON object on stdout (bin/irpcheck turns it into reports).
  * NOTE: harness/common/ holds the project's general explorer; this one is
@@ -29,6 +37,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -45,6 +54,9 @@ extern const char *const audit_unknown_names[];
 void WdkReset(void);
 void WdkResetTrampolines(void);
 
+/* not catalogue rules: findings the environment adds */
+#define AUDIT_UNCHECKED_ALLOCATION (IRPC_DEADLOCK + 1)
+
 #define MAX_CHOICES 96
 #define MAX_KEPT 24
 #define TRACE_TEXT 6000
@@ -54,8 +66,11 @@ typedef struct {
     char file[200];
     int line;
     uintptr_t routine;     /* driver routine to name when there is no call site */
-    uintptr_t pc;          /* ASan: the faulting instruction */
-    char message[200];
+    uintptr_t pc;          /* ASan or SIGSEGV: the faulting instruction */
+    char return_file[200]; /* the return statement of the routine, when found at its return */
+    int return_line;
+    char return_func[80];  /* the function that return statement is in */
+    char message[300];
     char trace[TRACE_TEXT];
 } FINDING;
 
@@ -71,7 +86,11 @@ typedef struct {
     int nfind;
     FINDING find[8];
     unsigned unknown_called;
-    int cut;                /* the run stopped at an ASan finding */
+    int cut;                /* the run stopped at an ASan or NULL-dereference finding */
+    int alloc_failed;       /* an allocation returned NULL on this run */
+    char alloc_what[40];    /* the last one: routine and the driver's call site */
+    char alloc_file[200];
+    int alloc_line;
     int nentered;
     uintptr_t entered[64];  /* driver routines that ran (kept across runs) */
     char note[200];
@@ -115,6 +134,13 @@ static int routine_depth;
 static void *last_left;        /* the driver routine that returned last */
 static void *scenario_routine;
 static int driver_code;        /* driver code is running (poison applied) */
+static int alloc_failures = 1; /* explore allocations returning NULL */
+/* where the driver routine that returned last returned (see AUDIT_RETURN_AT);
+ * valid only until the next hook event, i.e. for checks made at that return */
+static const char *left_return_file;
+static int left_return_line;
+static const char *left_return_func;
+static int left_fresh;
 
 static int is_driver_device(int dev)
 {
@@ -149,14 +175,20 @@ static void on_audit(int event, void *routine)
 {
     switch (event) {
     case AUDIT_API_CALL:
+        left_fresh = 0;
         unpoison_all();
         driver_code = 0;
         break;
     case AUDIT_API_RETURN:
+        left_fresh = 0;
         driver_code = 1;
         poison_unowned();
         break;
     case AUDIT_ENTER:
+        left_fresh = 0;
+        audit_return_file = NULL;
+        audit_return_line = 0;
+        audit_return_func = NULL;
         note_entered(routine);
         if (routine_depth < (int)(sizeof routine_stack / sizeof routine_stack[0]))
             routine_stack[routine_depth++] = routine;
@@ -167,6 +199,11 @@ static void on_audit(int event, void *routine)
         if (routine_depth > 0)
             routine_depth--;
         last_left = routine;
+        left_return_file = audit_return_file;
+        left_return_line = audit_return_line;
+        left_return_func = audit_return_func;
+        left_fresh = 1;
+        audit_return_file = NULL;
         unpoison_all();
         driver_code = 0;
         break;
@@ -233,6 +270,16 @@ static void on_violation(const IRPC_FINDING *f)
         sh->bound_hit = 1;
         return;
     }
+    if (audit_timer_capped && (f->rule == IRPC_OriginatorNotifiedOnce || f->rule == IRPC_AllocatedIrpLeak ||
+                               f->rule == IRPC_DEADLOCK)) {
+        /* maybe only because the bound stopped a timer: not a finding, but
+         * this run's exploration is incomplete */
+        sh->bound_hit = 1;
+        if (sh->note[0] == 0)
+            snprintf(sh->note, sizeof sh->note,
+                     "a timer reached the audit's bound of %d expiries while work was left undone", AUDIT_TIMER_EXPIRIES);
+        return;
+    }
     int was = driver_code;
     unpoison_all();
     FINDING *x = new_finding(f->rule, f->file, f->line, f->message);
@@ -243,7 +290,18 @@ static void on_violation(const IRPC_FINDING *f)
                          f->frame_kind != IRPC_FRAME_COMPLETION)
                           ? routine_stack[routine_depth - 1]
                           : last_left;
+            if (r == NULL)
+                r = scenario_routine;   /* nothing of the driver ran yet: the routine under test */
             x->routine = (uintptr_t)r;
+            /* checked at the routine's return: name the return statement */
+            if ((f->frame_kind == IRPC_FRAME_DISPATCH || f->frame_kind == IRPC_FRAME_COMPLETION) &&
+                is_driver_device(f->dev) && r == last_left && r != NULL && left_fresh &&
+                left_return_file != NULL) {
+                snprintf(x->return_file, sizeof x->return_file, "%s", left_return_file);
+                x->return_line = left_return_line;
+                snprintf(x->return_func, sizeof x->return_func, "%s",
+                         left_return_func != NULL ? left_return_func : "");
+            }
         }
         trace_text(x->trace, sizeof x->trace, f->event_index);
     }
@@ -285,6 +343,71 @@ void audit_unknown_called(int index)
         sh->unknown_called |= 1u << index;
 }
 
+/* ---- allocation failures ------------------------------------------------------ */
+/* Each allocation of the driver may return NULL: a choice of the environment
+ * (0: it succeeds, so the first run of every scenario is the ordinary one). */
+static int fail_allocation(const char *what, const char *file, int line)
+{
+    if (!alloc_failures || !choose(2))
+        return 0;
+    sh->alloc_failed = 1;
+    snprintf(sh->alloc_what, sizeof sh->alloc_what, "%s", what);
+    snprintf(sh->alloc_file, sizeof sh->alloc_file, "%s", file != NULL ? file : "");
+    sh->alloc_line = line;
+    return 1;
+}
+
+/* A segmentation fault in the driver at a small address after an allocation
+ * returned NULL on this run: the driver used the allocation unchecked.  Any
+ * other crash stays a crash (the exploration is then incomplete). */
+static void on_segv(int sig, siginfo_t *si, void *context)
+{
+    ucontext_t *uc = context;
+    uintptr_t addr = (uintptr_t)si->si_addr;
+    unpoison_all();
+    if (sh->alloc_failed && addr < 65536) {
+        char msg[512];
+        if (sh->alloc_file[0] != 0)
+            snprintf(msg, sizeof msg,
+                     "NULL pointer dereference: %s at %s:%d returned NULL on this path (allocation failure) and its result was used without a check",
+                     sh->alloc_what, sh->alloc_file, sh->alloc_line);
+        else
+            snprintf(msg, sizeof msg,
+                     "NULL pointer dereference: %s returned NULL on this path (allocation failure) and its result was used without a check",
+                     sh->alloc_what);
+        const char *site_file;
+        int site_line;
+        IrpcCurrentSite(&site_file, &site_line);   /* used when the fault is in a stand-in routine */
+        FINDING *x = new_finding(AUDIT_UNCHECKED_ALLOCATION, site_file, site_line, msg);
+        if (x != NULL) {
+            x->pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+            x->routine = routine_depth > 0 ? (uintptr_t)routine_stack[routine_depth - 1] : 0;
+            trace_text(x->trace, sizeof x->trace, irpc_event_count);
+        }
+        sh->finished = 1;
+        sh->cut = 1;
+        _exit(0);
+    }
+    /* not ours: fault again without the handler (the run counts as a crash) */
+    signal(sig, SIG_DFL);
+}
+
+static void catch_segv(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+static const char *finding_rule_name(int rule)
+{
+    return rule == AUDIT_UNCHECKED_ALLOCATION ? "UncheckedAllocation" : IrpcRuleName(rule);
+}
+
 /* ---- the environment's lower device ---------------------------------------- */
 static KDPC lower_dpc[IRPC_MAX_IRPS];
 static NTSTATUS lower_status[IRPC_MAX_IRPS];
@@ -298,6 +421,7 @@ static VOID lower_complete(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
     int slot = IrpcIrpSlot(irp);
     irp->IoStatus.Status = irp->Cancel ? STATUS_CANCELLED : lower_status[slot];
     irp->IoStatus.Information = 0;
+    IrpcSetSite(NULL, 0);      /* the environment's call: no driver call site */
     IofCompleteRequest(irp, IO_NO_INCREMENT);
 }
 
@@ -310,6 +434,7 @@ static NTSTATUS lower_dispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (c < 2) {
         Irp->IoStatus.Status = st;
         Irp->IoStatus.Information = 0;
+        IrpcSetSite(NULL, 0);
         IofCompleteRequest(Irp, IO_NO_INCREMENT);
         return st;
     }
@@ -331,6 +456,7 @@ static int sched(int point, int pending)
     UNREFERENCED_PARAMETER(point);
     if (cancel_during && !cancel_done && cancel_request >= 0 && choose(2)) {
         cancel_done = 1;
+        IrpcSetSite(NULL, 0);
         IrpcCancelRequest(cancel_request);
     }
     return choose(pending + 1);
@@ -387,6 +513,7 @@ static int submit(PFILE_OBJECT file, UCHAR major, ULONG ioctl, ULONG length)
     }
     if (major != IRP_MJ_CLEANUP)
         cancel_request = r;
+    IrpcSetSite(NULL, 0);
     NTSTATUS st = IofCallDriver(top, irp);
     q->returned = st;
     q->returned_set = TRUE;
@@ -400,6 +527,7 @@ static int setup(void)
     WdkReset();
     WdkResetTrampolines();
     audit_hook = on_audit;
+    audit_fail_hook = fail_allocation;
     irpc_violation_hook = on_violation;
     IrpcInitDriver(&env_drv);
     for (int i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
@@ -419,6 +547,7 @@ static int setup(void)
         return -2;
     }
     if (drv_ext.AddDevice != NULL) {
+        note_entered((void *)drv_ext.AddDevice);
         st = drv_ext.AddDevice(&drv, env_lower);
         if (!NT_SUCCESS(st)) {
             driver_code = 0;
@@ -451,6 +580,11 @@ static void run_scenario(int device, int major)
         return;
     PDEVICE_OBJECT dev = nth_device(device);
     scenario_routine = (void *)real_major[major];
+    /* deferred work DriverEntry/AddDevice queued (a timer set there) ran in
+     * no routine of a device: it serves the device under test */
+    for (int i = 0; i < irpc.deferred_count; i++)
+        if (irpc.deferred_dev[i] == IRPC_NOBODY)
+            irpc.deferred_dev[i] = IrpcDeviceIndex(dev);
     PFILE_OBJECT file = IrpcOpenFile(dev);
     ULONG ioctl = 0;
     ULONG length = 0;
@@ -464,9 +598,10 @@ static void run_scenario(int device, int major)
     cancel_during = choose(2);
     int r = submit(file, (UCHAR)major, ioctl, length);
     int then = choose(real_major[IRP_MJ_CLEANUP] != NULL && major != IRP_MJ_CLEANUP ? 3 : 2);
-    if (then == 1 && r >= 0 && !cancel_done)
+    if (then == 1 && r >= 0 && !cancel_done) {
+        IrpcSetSite(NULL, 0);
         IrpcCancelRequest(r);
-    else if (then == 2) {
+    } else if (then == 2) {
         submit(file, IRP_MJ_CLEANUP, 0, 0);
         IrpcRunAllDeferred();
     }
@@ -474,6 +609,7 @@ static void run_scenario(int device, int major)
     if (drv.DriverUnload != NULL) {
         irpc_violation_hook = NULL;
         driver_code = 1;
+        note_entered((void *)drv.DriverUnload);
         drv.DriverUnload(&drv);
         driver_code = 0;
     }
@@ -488,6 +624,7 @@ typedef struct {
     int line;
     uintptr_t routine;
     uintptr_t pc;
+    int return_line;
 } KEY;
 static KEY seen[256];
 static int seen_count;
@@ -515,7 +652,8 @@ static void emit(const FINDING *f, int device, int major)
 {
     for (int i = 0; i < seen_count; i++)
         if (seen[i].rule == f->rule && seen[i].line == f->line && seen[i].routine == f->routine &&
-            seen[i].pc == f->pc && strcmp(seen[i].file, f->file) == 0)
+            seen[i].pc == f->pc && seen[i].return_line == f->return_line &&
+            strcmp(seen[i].file, f->file) == 0)
             return;
     if (seen_count < 256) {
         KEY *k = &seen[seen_count++];
@@ -524,12 +662,17 @@ static void emit(const FINDING *f, int device, int major)
         k->line = f->line;
         k->routine = f->routine;
         k->pc = f->pc;
+        k->return_line = f->return_line;
     }
     printf("%s{\"rule\":", first_output ? "" : ",\n");
     first_output = 0;
-    json_string(IrpcRuleName(f->rule));
+    json_string(finding_rule_name(f->rule));
     printf(",\"file\":");
     json_string(f->file);
+    printf(",\"return_file\":");
+    json_string(f->return_file);
+    printf(",\"return_line\":%d,\"return_func\":", f->return_line);
+    json_string(f->return_func);
     printf(",\"line\":%d,\"routine_addr\":\"0x%lx\",\"pc\":\"0x%lx\",\"device\":%d,\"major\":%d,\"message\":",
            f->line, (unsigned long)f->routine, (unsigned long)f->pc, device, major);
     json_string(f->message);
@@ -541,6 +684,7 @@ static void emit(const FINDING *f, int device, int major)
 int main(int argc, char **argv)
 {
     long max_runs = argc > 1 ? atol(argv[1]) : MAX_RUNS_DEFAULT;
+    alloc_failures = argc > 2 ? atoi(argv[2]) : 1;
     int keep_stderr = getenv("IRPCHECK_DEBUG") != NULL;
     sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)
@@ -553,6 +697,7 @@ int main(int argc, char **argv)
         if (!keep_stderr && freopen("/dev/null", "w", stderr) == NULL)
             _exit(3);
         alarm(5);
+        catch_segv();
         sh->setup_status = setup();
         for (int i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
             if (real_major[i] != NULL) {
@@ -622,6 +767,8 @@ int main(int argc, char **argv)
                     if (!keep_stderr && freopen("/dev/null", "w", stderr) == NULL)
                         _exit(3);
                     alarm(5);
+                    catch_segv();
+        catch_segv();
                     run_scenario(dv, majors[m]);
                     sh->finished = 1;
                     _exit(0);

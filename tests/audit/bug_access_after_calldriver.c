@@ -1,4 +1,4 @@
-// expect: 1 IrpAccessAfterRelease
+// expect: 1 IrpAccessAfterRelease:20
 // Filter that reads the IRP status block after passing the IRP down.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 CompletionPriorityBoost
+// expect: 1 CompletionPriorityBoost:13
 // Completes an error with a priority boost.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 IrpAccessAfterRelease
+// expect: 1 IrpAccessAfterRelease:18
 // The DPC clears the cancel routine without checking whether IoCancelIrp
 // already took it: when the DPC runs while the cancel routine is releasing the
 // cancel spin lock, both complete the IRP.

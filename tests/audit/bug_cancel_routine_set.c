@@ -1,4 +1,4 @@
-// expect: 1 CompleteWithCancelRoutine
+// expect: 1 CompleteWithCancelRoutine:23
 // Sets a cancel routine and completes the IRP without clearing it.
 #include <wdm.h>
 

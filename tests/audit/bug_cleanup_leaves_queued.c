@@ -1,4 +1,4 @@
-// expect: 1 CleanupCompletesQueued
+// expect: 1 CleanupCompletesQueued:56
 // Cleanup completes the cleanup IRP while the file object's IRPs are still queued.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 CompleteRequest
+// expect: 1 CompleteRequest:21
 // Filter that completes the IRP after forwarding it without a completion routine.
 #include <wdm.h>
 

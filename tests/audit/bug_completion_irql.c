@@ -1,4 +1,4 @@
-// expect: 1 CompletionIrql
+// expect: 1 CompletionIrql:22
 // Completion routine raises the IRQL and returns without lowering it.
 #include <wdm.h>
 

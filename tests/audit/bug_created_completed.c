@@ -1,4 +1,4 @@
-// expect: 1 IoAllocateComplete
+// expect: 1 IoAllocateComplete:19
 // Completes an IRP it created with IoAllocateIrp instead of freeing it.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 IoAllocateFree
+// expect: 1 IoAllocateFree:19
 // Frees its created IRP twice.
 #include <wdm.h>
 

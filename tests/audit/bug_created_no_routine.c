@@ -1,4 +1,4 @@
-// expect: 1 IoAllocateForward
+// expect: 1 IoAllocateForward:20
 // Created IRP forwarded without a completion routine.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 AllocatedIrpMustStop
+// expect: 1 AllocatedIrpMustStop:20
 // Creator completion routine lets the completion of its IoAllocateIrp IRP continue.
 #include <wdm.h>
 

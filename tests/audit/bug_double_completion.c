@@ -1,4 +1,4 @@
-// expect: 1 DoubleCompletion
+// expect: 1 DoubleCompletion:18
 // Completes the IRP twice when the read is empty.
 #include <wdm.h>
 

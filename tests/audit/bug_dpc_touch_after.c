@@ -1,4 +1,4 @@
-// expect: 1 IrpAccessAfterRelease
+// expect: 1 IrpAccessAfterRelease:28
 // Marks pending, queues the DPC, then writes Information: the DPC may already have completed it.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 MarkingQueuedIrps MarkIrpPending2
+// expect: 1 MarkingQueuedIrps:26 MarkIrpPending2:27
 // Hands the IRP to a DPC before marking it pending, returns STATUS_PENDING without marking.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 CompletionEventChecking
+// expect: 1 CompletionEventChecking:21
 // Completion routine that both marks the IRP pending and signals an event.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 LowerDriverReturn
+// expect: 1 LowerDriverReturn:19
 // Filter that forwards the IRP and returns STATUS_SUCCESS whatever IoCallDriver returned.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 NoNextStackLocation
+// expect: 1 NoNextStackLocation:21
 // A lowest-level driver registers a completion routine: there is no next stack location.
 #include <wdm.h>
 

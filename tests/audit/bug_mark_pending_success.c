@@ -1,4 +1,4 @@
-// expect: 1 MarkIrpPending
+// expect: 1 MarkIrpPending:15
 // Marks the IRP pending, completes it, returns STATUS_SUCCESS.
 #include <wdm.h>
 

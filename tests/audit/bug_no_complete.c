@@ -1,4 +1,4 @@
-// expect: 1 IrpProcessingComplete
+// expect: 1 IrpProcessingComplete:13
 // Returns STATUS_SUCCESS for an IRP it neither completed nor pended.
 #include <wdm.h>
 

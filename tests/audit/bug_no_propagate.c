@@ -1,4 +1,4 @@
-// expect: 1 CompletionRoutinePending
+// expect: 1 CompletionRoutinePending:20
 // Completion routine that does not propagate pending.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 PendedCompletedRequest
+// expect: 1 PendedCompletedRequest:14
 // Completes without marking pending, then returns STATUS_PENDING.
 #include <wdm.h>
 

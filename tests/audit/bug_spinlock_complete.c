@@ -1,4 +1,4 @@
-// expect: 1 SpinLockSafe
+// expect: 1 SpinLockSafe:20
 // Completes the IRP while holding its spin lock.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 CompleteRequestStatusCheck
+// expect: 1 CompleteRequestStatusCheck:14
 // Completes the IRP without setting IoStatus.Status.
 #include <wdm.h>
 

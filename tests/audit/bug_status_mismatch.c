@@ -1,4 +1,4 @@
-// expect: 1 StatusMismatch
+// expect: 1 StatusMismatch:14
 // Completes with an error but returns STATUS_SUCCESS.
 #include <wdm.h>
 

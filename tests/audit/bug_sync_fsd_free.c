@@ -1,4 +1,4 @@
-// expect: 1 IoBuildSynchronousFsdRequestNoFree
+// expect: 1 IoBuildSynchronousFsdRequestNoFree:31
 // Frees an IRP from IoBuildSynchronousFsdRequest.
 #include <wdm.h>
 

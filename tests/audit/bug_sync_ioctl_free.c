@@ -1,4 +1,4 @@
-// expect: 1 IoBuildDeviceControlNoFree
+// expect: 1 IoBuildDeviceControlNoFree:31
 // Frees an IRP from IoBuildDeviceIoControlRequest.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 IoBuildDeviceControlWait
+// expect: 1 IoBuildDeviceControlWait:33
 // Reads the status block of a synchronous IOCTL IRP without waiting when IoCallDriver returned STATUS_PENDING.
 #include <wdm.h>
 

@@ -1,4 +1,4 @@
-// expect: 1 IoBuildDeviceIoControlSetEvent
+// expect: 1 IoBuildDeviceIoControlSetEvent:25
 // Signals the event it passed to IoBuildDeviceIoControlRequest.
 #include <wdm.h>
 

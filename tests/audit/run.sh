@@ -1,7 +1,10 @@
 #!/bin/bash
 # tests/audit/run.sh - runs `irpcheck audit` on every fixture and checks its
 # expected exit status and rule ids (the "// expect: STATUS RULE..." header:
-# every listed rule must be reported; others may be reported too), the
+# every listed rule must be reported; others may be reported too; RULE:LINE
+# also requires every report of RULE to be at that line of the fixture; any
+# "// expect-reason: TEXT" line must appear among the reasons a rule stays
+# unknown; "// expect-runs-at-least: N" bounds the explored runs), the
 # bad-input cases (exit 2), the SARIF output against Microsoft's validator
 # when it is installed, and, when x86_64-w64-mingw32-gcc exists, that every
 # fixture compiles against the mingw-w64 DDK headers.
@@ -20,11 +23,28 @@ for f in tests/audit/*.c; do
     $IRPCHECK audit --format json -o "$tmp/r.json" "$f" 2>"$tmp/err"; got=$?
     secs=$(echo "$(date +%s.%N) - $start" | bc)
     if [ "$got" != "$want" ]; then bad "$f" "exit $got, expected $want $(head -c 400 "$tmp/err")"; continue; fi
-    missing=""
-    for r in $rules; do
-        grep -q "\"rule\": \"$r\"" "$tmp/r.json" || missing="$missing $r"
-    done
-    if [ -n "$missing" ]; then bad "$f" "rule(s) not reported:$missing"; continue; fi
+    missing=$(python3 - "$tmp/r.json" "$f" $rules <<'PY'
+import json, re, sys
+rep = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+out = []
+for want in sys.argv[3:]:
+    rule, _, line = want.partition(":")
+    lines = {f["line"] for f in rep["findings"] if f["rule"] == rule}
+    if not lines:
+        out.append("%s not reported" % rule)
+    elif line and lines != {int(line)}:
+        out.append("%s reported at line(s) %s, expected only %s" % (rule, ",".join(map(str, sorted(lines))), line))
+for reason in re.findall(r"^// expect-reason: *(.+?) *$", text, re.M):
+    if not any(reason in r for r in rep["unknown_reasons"]):
+        out.append("no unknown reason mentions '%s'" % reason)
+m = re.search(r"^// expect-runs-at-least: *(\d+)", text, re.M)
+if m and rep["runs"] < int(m.group(1)):
+    out.append("%d runs explored, expected at least %s" % (rep["runs"], m.group(1)))
+print("; ".join(out))
+PY
+)
+    if [ -n "$missing" ]; then bad "$f" "$missing"; continue; fi
     ok "$f (exit $got$rules, ${secs%??????}s)"
 done
 
@@ -46,7 +66,7 @@ grep -Eq '^tests/audit/bug_double_completion.c:[0-9]+:1: error: DoubleCompletion
 
 # SARIF, validated by Microsoft's validator when installed
 MT=$(ls build/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null)
-for f in tests/audit/bug_access_after_calldriver.c tests/audit/ok_passthru.c; do
+for f in tests/audit/bug_access_after_calldriver.c tests/audit/ok_passthru.c tests/audit/bug_alloc_unchecked.c tests/audit/ok_csq.c; do
     $IRPCHECK audit --format sarif --trace -o "$tmp/r.sarif" "$f" >/dev/null 2>&1
     if [ -n "$MT" ]; then
         chmod u+x "$MT" 2>/dev/null

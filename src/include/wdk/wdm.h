@@ -4,7 +4,8 @@
  * driver source also uses: SAL annotations (empty), PAGED_CODE, role
  * typedefs (DRIVER_INITIALIZE, DRIVER_ADD_DEVICE), the driver extension,
  * and the common kernel routines (pool, Rtl memory, remove locks,
- * interlocked operations, DbgPrint), implemented in src/wdk.c.
+ * interlocked operations, DbgPrint, timers, work items, cancel-safe
+ * queues), implemented in src/wdk.c.
  *
  * The routines through which an IRP changes hands (IoCallDriver,
  * IoCompleteRequest, waits, lock releases, DPC queueing, completion and
@@ -207,9 +208,15 @@ typedef ULONG64 POOL_FLAGS;
 #define POOL_FLAG_UNINITIALIZED 0x0000000000000002ULL
 #define POOL_FLAG_NON_PAGED     0x0000000000000040ULL
 #define POOL_FLAG_PAGED         0x0000000000000100ULL
+/* Allocations may fail: in the audit, each one returning NULL is a choice
+ * of the environment (AUDIT_CHOOSE_ALLOCATION below); the macros record the
+ * call site so a NULL dereference names the allocation it came from. */
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes);
 PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
+#define ExAllocatePoolWithTag(T, N, G) IRPC_AT((ExAllocatePoolWithTag)((T), (N), (G)))
+#define ExAllocatePool(T, N) IRPC_AT((ExAllocatePool)((T), (N)))
+#define ExAllocatePool2(F, N, G) IRPC_AT((ExAllocatePool2)((F), (N), (G)))
 VOID ExFreePool(PVOID P);
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 
@@ -265,6 +272,103 @@ NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp,
                                   PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
                                   BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
                                   BOOLEAN InvokeOnCancel);
+
+/* ---- timers: the expiry is deferred work (src/wdk.c) ---------------------
+ * Setting a timer queues its expiry with the reference's deferred work, so
+ * the environment may run it at any scheduling point and runs it at
+ * quiescence; the expiry signals the timer and queues its DPC (two steps, as
+ * in Windows: KeCancelTimer after the expiry returns FALSE and the DPC still
+ * runs).  Bound: a timer expires at most AUDIT_TIMER_EXPIRIES times in a
+ * scenario (a periodic timer, or one its own DPC sets again, would go on
+ * forever); when the bound stops a timer, audit_timer_capped is set, and a
+ * request still undelivered at quiescence is then not reported as a
+ * violation (it may be the bound's doing) but makes the exploration
+ * incomplete.  The first two fields are a KEVENT's, so a timer can be
+ * waited on. */
+#define AUDIT_TIMER_EXPIRIES 4
+extern int audit_timer_capped;
+typedef enum _TIMER_TYPE { NotificationTimer = 0, SynchronizationTimer = 1 } TIMER_TYPE;
+typedef struct _KTIMER {
+    LONG SignalState;
+    EVENT_TYPE Type;
+    LARGE_INTEGER DueTime;
+    LONG Period;
+    PKDPC Dpc;
+    BOOLEAN Set;             /* its expiry is queued */
+    int Expiries;            /* expiries since KeInitializeTimer(Ex) */
+    KDPC Expiry;             /* the deferred item of the expiry */
+} KTIMER, *PKTIMER;
+VOID KeInitializeTimer(PKTIMER Timer);
+VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type);
+BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc);
+BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc);
+BOOLEAN KeCancelTimer(PKTIMER Timer);
+BOOLEAN KeReadStateTimer(PKTIMER Timer);
+BOOLEAN KeRemoveQueueDpc(PKDPC Dpc);
+
+/* ---- work items: deferred work run at PASSIVE_LEVEL (src/wdk.c) ---------- */
+typedef struct _IO_WORKITEM *PIO_WORKITEM;
+typedef VOID IO_WORKITEM_ROUTINE(PDEVICE_OBJECT DeviceObject, PVOID Context);
+typedef IO_WORKITEM_ROUTINE *PIO_WORKITEM_ROUTINE;
+typedef enum _WORK_QUEUE_TYPE {
+    CriticalWorkQueue = 0,
+    DelayedWorkQueue = 1,
+    HyperCriticalWorkQueue = 2,
+    NormalWorkQueue = 3
+} WORK_QUEUE_TYPE;
+PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject);
+VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
+                     WORK_QUEUE_TYPE QueueType, PVOID Context);
+VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
+#define IoAllocateWorkItem(D) IRPC_AT((IoAllocateWorkItem)(D))
+#define IoQueueWorkItem(W, R, Q, C) IRPC_AT((IoQueueWorkItem)((W), (R), (Q), (C)))
+
+/* ---- cancel-safe IRP queues (src/wdk.c) ------------------------------------
+ * The queue's own routines are the driver's callbacks; IoCsq* call them under
+ * the driver's lock, set and clear the cancel routine, and complete an IRP
+ * cancelled while queued through CsqCompleteCanceledIrp.  The queue keeps
+ * its bookkeeping in Irp->Tail.Overlay.DriverContext[3], as Windows does. */
+#define IO_TYPE_CSQ_IRP_CONTEXT 1
+#define IO_TYPE_CSQ             2
+#define IO_TYPE_CSQ_EX          3
+struct _IO_CSQ;
+typedef struct _IO_CSQ_IRP_CONTEXT {
+    ULONG Type;
+    PIRP Irp;
+    struct _IO_CSQ *Csq;
+} IO_CSQ_IRP_CONTEXT, *PIO_CSQ_IRP_CONTEXT;
+typedef VOID IO_CSQ_INSERT_IRP(struct _IO_CSQ *Csq, PIRP Irp);
+typedef IO_CSQ_INSERT_IRP *PIO_CSQ_INSERT_IRP;
+typedef VOID IO_CSQ_REMOVE_IRP(struct _IO_CSQ *Csq, PIRP Irp);
+typedef IO_CSQ_REMOVE_IRP *PIO_CSQ_REMOVE_IRP;
+typedef PIRP IO_CSQ_PEEK_NEXT_IRP(struct _IO_CSQ *Csq, PIRP Irp, PVOID PeekContext);
+typedef IO_CSQ_PEEK_NEXT_IRP *PIO_CSQ_PEEK_NEXT_IRP;
+typedef VOID IO_CSQ_ACQUIRE_LOCK(struct _IO_CSQ *Csq, PKIRQL Irql);
+typedef IO_CSQ_ACQUIRE_LOCK *PIO_CSQ_ACQUIRE_LOCK;
+typedef VOID IO_CSQ_RELEASE_LOCK(struct _IO_CSQ *Csq, KIRQL Irql);
+typedef IO_CSQ_RELEASE_LOCK *PIO_CSQ_RELEASE_LOCK;
+typedef VOID IO_CSQ_COMPLETE_CANCELED_IRP(struct _IO_CSQ *Csq, PIRP Irp);
+typedef IO_CSQ_COMPLETE_CANCELED_IRP *PIO_CSQ_COMPLETE_CANCELED_IRP;
+typedef struct _IO_CSQ {
+    ULONG Type;
+    PIO_CSQ_INSERT_IRP CsqInsertIrp;
+    PIO_CSQ_REMOVE_IRP CsqRemoveIrp;
+    PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp;
+    PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock;
+    PIO_CSQ_RELEASE_LOCK CsqReleaseLock;
+    PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp;
+    PVOID ReservePointer;
+} IO_CSQ, *PIO_CSQ;
+NTSTATUS IoCsqInitialize(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP CsqInsertIrp, PIO_CSQ_REMOVE_IRP CsqRemoveIrp,
+                         PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp, PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock,
+                         PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
+                         PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp);
+VOID IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Context);
+PIRP IoCsqRemoveIrp(PIO_CSQ Csq, PIO_CSQ_IRP_CONTEXT Context);
+PIRP IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
+#define IoCsqInsertIrp(Q, I, C)  IRPC_AT((IoCsqInsertIrp)((Q), (I), (C)))
+#define IoCsqRemoveIrp(Q, C)     IRPC_AT((IoCsqRemoveIrp)((Q), (C)))
+#define IoCsqRemoveNextIrp(Q, P) IRPC_AT((IoCsqRemoveNextIrp)((Q), (P)))
 
 /* ---- the routines an IRP changes hands through: wrappers (src/wdk.c) ---- */
 NTSTATUS AuditCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
@@ -330,5 +434,24 @@ typedef void AUDIT_HOOK(int event, void *routine);
 extern AUDIT_HOOK *audit_hook;
 /* the driver's routine behind a trampoline pointer (itself when none) */
 void *AuditRealRoutine(void *routine);
+
+/* Allocation failure as a choice of the environment: the hook returns
+ * nonzero when this allocation (what, at the driver's file:line) fails.
+ * NULL outside the audit: allocations fail only when a pool is exhausted. */
+typedef int AUDIT_FAIL_HOOK(const char *what, const char *file, int line);
+extern AUDIT_FAIL_HOOK *audit_fail_hook;
+
+/* Where a driver routine returned.  `irpcheck audit` compiles a copy of the
+ * driver in which `return X;` in every function returning NTSTATUS reads
+ * `return AUDIT_RETURN_AT(LINE, X);` (LINE: the line of that `return`), so a
+ * rule checked when a dispatch or completion routine returns names the
+ * return statement.  The value is evaluated first, so a routine that runs
+ * inside X (a completion routine inside IoCallDriver) does not overwrite
+ * the site. */
+extern const char *audit_return_file;
+extern int audit_return_line;
+extern const char *audit_return_func;
+NTSTATUS AuditReturnStatus(NTSTATUS Status, const char *File, int Line, const char *Function);
+#define AUDIT_RETURN_AT(Line, ...) AuditReturnStatus((NTSTATUS)(__VA_ARGS__), __FILE__, (Line), __func__)
 
 #endif /* IRPC_WDK_WDM_H */
