@@ -2,8 +2,9 @@
 #
 #   make test     the test suite (plain gcc, gcc with ASan+UBSan, clang), then
 #                 every engine's seeded-bug tests; ends with "N passed, N failed"
-#   make verify   installs missing tools, runs every engine, writes
-#                 build/report/results.json and prints the summary table
+#   make verify   installs missing tools, runs every engine (VERIFY_JOBS=2 at
+#                 a time), writes build/report/results.json and prints the
+#                 summary table
 #
 # Each engine lives in its own folder and adds its targets through a .mk
 # file included below: it appends its verify target to VERIFY_ENGINES and
@@ -27,6 +28,10 @@ HEADERS     := $(wildcard src/include/*.h src/include/*.def src/*.h src/drivers/
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 VERIFY_ENGINES :=
+# engines run side by side, each one's output printed when it ends
+VERIFY_JOBS    ?= 2
+# the longest engines start first
+VERIFY_FIRST   := mutants-ci model
 TEST_SCRIPTS   := tests/suite.sh tests/warnings.sh
 
 .PHONY: all test verify tools report clean
@@ -48,6 +53,8 @@ $(BUILD)/tests_clang: $(ALL_SRC) $(TEST_SRC) $(HEADERS)
 -include harness/harness.mk
 -include model/model.mk
 -include tests/audit/audit.mk
+-include proofs/eacsl/eacsl.mk
+-include tests/mutants/mutants.mk
 
 test: all
 	@bash tests/run_all.sh $(TEST_SCRIPTS)
@@ -59,7 +66,8 @@ verify: tools all
 	@mkdir -p $(REPORT)/engines
 	@rm -f $(REPORT)/engines/*.json
 	@bash tests/suite.sh --report $(REPORT)/engines/tests.json >/dev/null || true
-	@status=0; for e in $(VERIFY_ENGINES); do $(MAKE) --no-print-directory $$e || status=1; done; \
+	@status=0; $(MAKE) --no-print-directory -k -j$(VERIFY_JOBS) --output-sync=target \
+	    $(filter $(VERIFY_FIRST),$(VERIFY_ENGINES)) $(filter-out $(VERIFY_FIRST),$(VERIFY_ENGINES)) || status=1; \
 	  python3 bin/irpc-report --out $(REPORT) || status=1; exit $$status
 
 report:

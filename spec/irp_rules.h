@@ -52,6 +52,12 @@
 
   logic IRPC_FRAME *CurFrame = &irpc.cpus[irpc.cpu].frames[FrameCount - 1];
 
+  // the same frame, but inside the array even when no routine runs (frame
+  // 0 then): what a postcondition names under \old(...) before it knows
+  // FrameCount > 0 (the runtime checker evaluates \old terms on entry)
+  logic IRPC_FRAME *SafeFrame =
+    &irpc.cpus[irpc.cpu].frames[FrameCount > 0 ? FrameCount - 1 : 0];
+
   // the device whose routine runs now (IRPC_NOBODY: the application side)
   logic integer CurDev = FrameCount > 0 ? CurFrame->dev : IRPC_NOBODY;
 
@@ -117,13 +123,13 @@
   // before IoCompleteRequest on a cleanup IRP of `file`: no IRP of that file
   // is still queued by the same driver
   predicate CleanupCompletesQueued(integer s, PFILE_OBJECT file, integer dev) =
-    \forall integer i; 0 <= i < IRPC_MAX_IRPS && i != s && Live(i) &&
+    \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> i != s && Live(i) &&
       irpc.life[i].queued != 0 && Owner(i) == dev && HasCurrent(&irpc.irps[i]) ==>
       CurLoc(&irpc.irps[i])->FileObject != file;
 
   // at quiescence: every application request delivered exactly once
   predicate OriginatorNotifiedOnce =
-    \forall integer r; 0 <= r < IRPC_MAX_REQUESTS && irpc.requests[r].used != 0 ==>
+    \forall integer r; 0 <= r < IRPC_MAX_REQUESTS ==> irpc.requests[r].used != 0 ==>
       irpc.requests[r].delivered == 1;
 
   // ---- P2: pending state and returned status are consistent ---------------
@@ -164,7 +170,7 @@
       irpc.cpus[c].frames[k].kind == IRPC_FRAME_DISPATCH && irpc.cpus[c].frames[k].irp == s &&
       irpc.cpus[c].frames[k].gen == irpc.life[s].gen;
   predicate MarkingQueuedIrps =
-    \forall integer i; 0 <= i < IRPC_MAX_IRPS && Live(i) && irpc.life[i].queued != 0 &&
+    \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) && irpc.life[i].queued != 0 &&
       DispatchActive(i) ==> Marked(&irpc.irps[i]);
 
   predicate PendingReturnedConsistency(integer s) =
@@ -194,12 +200,12 @@
   predicate IoBuildDeviceControlWait(IRPC_FRAME *f) = f->sync_event_owed == \null;
 
   predicate IoBuildDeviceIoControlSetEvent(PKEVENT ev) =
-    \forall integer i; 0 <= i < IRPC_MAX_IRPS && Live(i) && SyncKind(Kind(i)) ==>
+    \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) && SyncKind(Kind(i)) ==>
       irpc.irps[i].UserEvent != ev;
 
   // at quiescence: every created IRP freed
   predicate AllocatedIrpLeak =
-    \forall integer i; 0 <= i < IRPC_MAX_IRPS && Live(i) ==> !CreatedKind(Kind(i));
+    \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) ==> !CreatedKind(Kind(i));
 
   // ---- protocol hygiene ----------------------------------------------------
 

@@ -35,7 +35,7 @@ extern int irpc_report_line;
   predicate Wf = CpuOk && TraceOk &&
     (\forall integer c; 0 <= c < IRPC_MAX_CPUS ==>
        0 <= irpc.cpus[c].frame_count <= IRPC_MAX_FRAMES && 0 <= irpc.cpus[c].locks_held) &&
-    (\forall integer i; 0 <= i < IRPC_MAX_IRPS && Live(i) ==>
+    (\forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) ==>
        StackShape(&irpc.irps[i]) && irpc.life[i].freed == 0);
 
   // the status block of an IRP lies apart from the scalar globals the
@@ -62,6 +62,11 @@ extern int irpc_report_line;
     (Irp->CurrentLocation == Irp->StackCount && CreatedKind(Kind(Slot(Irp))) ==>
        (Irp->IrpcStack[Irp->StackCount - 1].CompletionRoutine != \null &&
         (Irp->IrpcStack[Irp->StackCount - 1].Control & 0xE0) == 0xE0));
+
+  // A dispatch routine for slot s has just returned: its frame is the
+  // innermost one (the I/O manager states the role contract there).
+  predicate DispatchReturnFrame(integer s) =
+    FrameCount > 0 && CurFrame->kind == IRPC_FRAME_DISPATCH && CurFrame->irp == s;
 
   // A completion routine is entered by the walk of IoCompleteRequest, whose
   // caller established the status and lock rules; its frame is fresh.
@@ -258,9 +263,10 @@ VOID (IoMarkIrpPending)(PIRP Irp);
 
 /*@ requires wf: Wf;
     requires pool: PoolIrp(Irp);
-    requires IoAllocateFree: IoAllocateFree(Slot(Irp));
+    // the kind first: a synchronous IRP is never the driver's to free
     requires IoBuildDeviceControlNoFree: IoBuildDeviceControlNoFree(Slot(Irp));
     requires IoBuildSynchronousFsdRequestNoFree: IoBuildSynchronousFsdRequestNoFree(Slot(Irp));
+    requires IoAllocateFree: IoAllocateFree(Slot(Irp));
     assigns IRPC_SITES, IRPC_TRACE, irpc.life[Slot(Irp)].freed, irpc.life[Slot(Irp)].state;
     ensures freed: State(Slot(Irp)) == IRPC_ST_FREE;
     ensures once: irpc.life[Slot(Irp)].freed == \old(irpc.life[Slot(Irp)].freed) + 1;
@@ -360,18 +366,22 @@ VOID KeLowerIrql(KIRQL NewIrql);
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(CurFrame->kind) && CurFrame->dev == \old(CurFrame->dev) &&
-       CurFrame->irp == \old(CurFrame->irp) && CurFrame->gen == \old(CurFrame->gen) &&
-       CurFrame->marked == \old(CurFrame->marked) &&
-       CurFrame->completed == \old(CurFrame->completed) &&
-       CurFrame->completed_status == \old(CurFrame->completed_status) &&
-       CurFrame->set_event == \old(CurFrame->set_event) &&
-       CurFrame->irql_at_entry == \old(CurFrame->irql_at_entry) &&
-       CurFrame->sync_event_owed == \old(CurFrame->sync_event_owed));
+      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
+       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
+       CurFrame->marked == \old(SafeFrame->marked) &&
+       CurFrame->completed == \old(SafeFrame->completed) &&
+       CurFrame->completed_status == \old(SafeFrame->completed_status) &&
+       CurFrame->set_event == \old(SafeFrame->set_event) &&
+       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry));
+    // the creator of a synchronous IRP owes the wait on its event when the
+    // call returns STATUS_PENDING; every other caller's debt is unchanged
+    ensures sync_event: FrameCount > 0 ==>
+      (CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed) ||
+       \old(SyncKind(Kind(Slot(Irp))) && Creator(Slot(Irp)) == CurDev));
     ensures forwarded: \old(FrameFor(Slot(Irp))) ==>
       (CurFrame->forwarded == 1 && CurFrame->lower_status == \result);
     ensures wait_owed: \old(FrameFor(Slot(Irp))) && \result != STATUS_PENDING ==>
-      CurFrame->wait_owed == \old(CurFrame->wait_owed);
+      CurFrame->wait_owed == \old(SafeFrame->wait_owed);
     ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
 */
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
@@ -396,15 +406,15 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(CurFrame->kind) && CurFrame->dev == \old(CurFrame->dev) &&
-       CurFrame->irp == \old(CurFrame->irp) && CurFrame->gen == \old(CurFrame->gen) &&
-       CurFrame->marked == \old(CurFrame->marked) &&
-       CurFrame->forwarded == \old(CurFrame->forwarded) &&
-       CurFrame->lower_status == \old(CurFrame->lower_status) &&
-       CurFrame->set_event == \old(CurFrame->set_event) &&
-       CurFrame->wait_owed == \old(CurFrame->wait_owed) &&
-       CurFrame->irql_at_entry == \old(CurFrame->irql_at_entry) &&
-       CurFrame->sync_event_owed == \old(CurFrame->sync_event_owed));
+      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
+       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
+       CurFrame->marked == \old(SafeFrame->marked) &&
+       CurFrame->forwarded == \old(SafeFrame->forwarded) &&
+       CurFrame->lower_status == \old(SafeFrame->lower_status) &&
+       CurFrame->set_event == \old(SafeFrame->set_event) &&
+       CurFrame->wait_owed == \old(SafeFrame->wait_owed) &&
+       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry) &&
+       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
     ensures completed: \old(FrameFor(Slot(Irp))) ==>
       (CurFrame->completed == 1 && CurFrame->completed_status == \old(Irp->IoStatus.Status));
     ensures released: !Owns(Slot(Irp), \old(CurDev)) || State(Slot(Irp)) == IRPC_ST_STOPPED;
@@ -417,12 +427,14 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost);
     assigns irpc.irps[0 .. IRPC_MAX_IRPS - 1], irpc.life[0 .. IRPC_MAX_IRPS - 1], IRPC_TRACE;
     ensures Wf;
     ensures \result == \null ||
-      (PoolIrp(\result) && \old(State(Slot(\result))) == IRPC_ST_FREE &&
+      (PoolIrp(\result) &&
        State(Slot(\result)) == IRPC_ST_IDLE && Kind(Slot(\result)) == IRPC_KIND_ALLOC &&
        Creator(Slot(\result)) == CurDev && Owner(Slot(\result)) == CurDev &&
        \result->StackCount == StackSize && \result->CurrentLocation == StackSize + 1 &&
        \result->CancelRoutine == \null);
-    ensures others: \forall integer i; 0 <= i < IRPC_MAX_IRPS && \old(Live(i)) ==>
+    ensures fresh: \result != \null ==>
+      \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==> i != Slot(\result);
+    ensures unchanged_others: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==>
       (irpc.life[i] == \old(irpc.life[i]) && irpc.irps[i] == \old(irpc.irps[i]));
 */
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);

@@ -375,6 +375,7 @@ VOID (IoMarkIrpPending)(PIRP Irp)
  * IoCallDriver returned; whichever of the two is known last checks it. */
 static void check_pending_consistency(int slot)
 {
+    //@ assert PendingReturnedConsistency: PendingReturnedConsistency(slot);
     IRPC_LIFE *l = &irpc.life[slot];
     if (!l->pr_known || !l->top_returned)
         return;
@@ -515,6 +516,18 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     if (!IrpcCallBegin(DeviceObject, Irp, &call))
         return call.refused;
     NTSTATUS st = call.routine(DeviceObject, Irp);
+    /* The dispatch role contract (spec/wdm_contracts.h), stated where every
+     * dispatch routine returns; check_dispatch_return checks the same. */
+    //@ assert MarkIrpPending: DispatchReturnFrame(call.slot) ==> MarkIrpPending(CurFrame, st);
+    //@ assert MarkIrpPending2: DispatchReturnFrame(call.slot) ==> MarkIrpPending2(CurFrame, st);
+    /*@ assert PendedCompletedRequest: DispatchReturnFrame(call.slot) ==>
+          PendedCompletedRequest(CurFrame, st); */
+    //@ assert LowerDriverReturn: DispatchReturnFrame(call.slot) ==> LowerDriverReturn(CurFrame, st);
+    //@ assert StatusMismatch: DispatchReturnFrame(call.slot) ==> StatusMismatch(CurFrame, st);
+    /*@ assert IrpProcessingComplete: DispatchReturnFrame(call.slot) ==>
+          IrpProcessingComplete(CurFrame); */
+    /*@ assert IoBuildDeviceControlWait: DispatchReturnFrame(call.slot) ==>
+          IoBuildDeviceControlWait(CurFrame); */
     return IrpcCallEnd(&call, st);
 }
 
@@ -648,6 +661,13 @@ static void complete_walk(int slot)
         }
         f->routine = (IRPC_ROUTINE)routine;
         NTSTATUS r = routine(dev, irp, context);
+        /* The completion role contract (spec/wdm_contracts.h), stated where
+         * every completion routine returns; after_routine checks the same. */
+        //@ assert CompletionEventChecking: CompletionEventChecking(f);
+        //@ assert CompletionIrql: CompletionIrqlRoutine(f);
+        //@ assert AllocatedIrpMustStop: AllocatedIrpMustStop(Kind(slot), by_creator, r);
+        /*@ assert CompletionRoutinePending: irpc.life[slot].gen == gen && Live(slot) ==>
+              CompletionRoutinePending(irp, r); */
         IrpcUseSite(NULL, 0);
         IrpcTrace(IRPC_EV_ROUTINE, who, slot, r, by_creator);
         /* the routine's own checks, reported while its frame names it */

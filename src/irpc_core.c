@@ -480,6 +480,11 @@ int IrpcQuiesce(void)
 {
     IrpcRunAllDeferred();
     IrpcUseSite(NULL, 0);
+    /* the system-level rules of spec/irp_rules.h, stated at quiescence (the
+     * loops below check the same, and also created IRPs sent and never
+     * given back) */
+    //@ assert OriginatorNotifiedOnce: OriginatorNotifiedOnce;
+    //@ assert AllocatedIrpLeak: AllocatedIrpLeak;
     for (int r = 0; r < IRPC_MAX_REQUESTS; r++) {
         IRPC_REQUEST *q = &irpc.requests[r];
         if (q->used && q->delivered != 1)

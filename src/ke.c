@@ -117,6 +117,7 @@ VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql)
  * pending before the lock that protects the queue is released. */
 static void check_queued_marked(void)
 {
+    //@ assert MarkingQueuedIrps: MarkingQueuedIrps;
     for (int i = 0; i < IRPC_MAX_IRPS; i++)
         if (irpc.life[i].state != IRPC_ST_FREE && irpc.life[i].queued && !irp_marked(i) &&
             IrpcDispatchActiveFor(i))

@@ -24,6 +24,18 @@ for f in harness/common/harness.c harness/common/explore.c harness/common/print.
          harness/*/*_harness.c harness/negative/*.c; do
   [ -f "$f" ] && check "$f" $BASE $H "$f"
 done
+check tests/mutants/scenarios.c $BASE tests/mutants/scenarios.c
+# the runtime checker's own files (E-ACSL's headers carry an attribute only
+# Frama-C knows: -Wno-attributes / -Wno-unknown-attributes for report.c)
+E=/usr/share/frama-c/e-acsl
+for f in proofs/eacsl/entry.c proofs/eacsl/no_violations.c; do check "$f" $BASE -Itests "$f"; done
+if [ -d $E ]; then
+  for cc in gcc clang; do
+    na=-Wno-attributes; [ $cc = clang ] && na=-Wno-unknown-attributes
+    if out=$($cc $W $na -I$E proofs/eacsl/report.c 2>&1); then passed=$((passed + 1))
+    else failed=$((failed + 1)); echo "FAIL $cc proofs/eacsl/report.c"; echo "$out" | head -5; fi
+  done
+fi
 for f in model/*.c; do check "$f" -DIRPC_MAX_CPUS=3 $BASE -Imodel "$f"; done
 # audit fixtures: wide strings are 16-bit on Windows (the audit builds with
 # -fshort-wchar); bug_unknown_routine.c calls an undeclared routine on

@@ -17,14 +17,18 @@ static DRIVER_DISPATCH LowestDispatchCreateClose;
 static DRIVER_CANCEL LowestCancel;
 static KDEFERRED_ROUTINE LowestDpc;
 
-/*@ requires Wf && PoolIrp(Irp) && IrpApart(Irp) && FrameCount > 0;
-    requires Owns(Slot(Irp), CurDev) && State(Slot(Irp)) == IRPC_ST_ACTIVE && HasCurrent(Irp);
-    requires Creator(Slot(Irp)) != CurDev;
-    requires Irp->CancelRoutine == \null && LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
-    requires Status != STATUS_PENDING && Status != (NTSTATUS)0xFFFFFFFF;
-    requires !(FrameFor(Slot(Irp)) && CurFrame->wait_owed != 0);
-    requires not_cleanup: CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP;
-    ensures \result == Status;
+/*@ requires wf: Wf && PoolIrp(Irp) && IrpApart(Irp) && FrameCount > 0;
+    requires DoubleCompletion: State(Slot(Irp)) == IRPC_ST_ACTIVE && HasCurrent(Irp);
+    requires CompleteRequest: Owns(Slot(Irp), CurDev);
+    requires IoAllocateComplete: Creator(Slot(Irp)) != CurDev;
+    requires CompleteWithCancelRoutine: Irp->CancelRoutine == \null;
+    requires SpinLockSafe: LocksHeld == 0;
+    requires CompletionIrql: Irql <= DISPATCH_LEVEL;
+    requires CompleteRequestStatusCheck: Status != STATUS_PENDING && Status != (NTSTATUS)0xFFFFFFFF;
+    requires CompleteRequest: !(FrameFor(Slot(Irp)) && CurFrame->wait_owed != 0);
+    requires CleanupCompletesQueued: CurLoc(Irp)->MajorFunction == IRP_MJ_CLEANUP ==>
+      CleanupCompletesQueued(Slot(Irp), CurLoc(Irp)->FileObject, CurDev);
+    ensures StatusMismatch: \result == Status;
     ensures FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
     ensures \old(FrameFor(Slot(Irp))) ==> CurFrame->completed == 1 && CurFrame->completed_status == Status;
     ensures CurFrame->marked == \old(CurFrame->marked) && CurFrame->forwarded == \old(CurFrame->forwarded);

@@ -1,0 +1,405 @@
+#!/usr/bin/env python3
+"""proofs/eacsl/gen.py - make the ACSL of spec/ and src/ executable for
+E-ACSL (Frama-C 25), into a copy of the tree.
+
+    python3 proofs/eacsl/gen.py SRC_ROOT OUT_ROOT [--list]
+
+Copies SRC_ROOT/src and SRC_ROOT/spec to OUT_ROOT/src and OUT_ROOT/spec and
+rewrites the ACSL only (annotation comments everywhere, and the #define
+bodies of spec/ headers, which hold annotation text).  The C code is copied
+unchanged: the code E-ACSL instruments is the code that runs.  Line numbers
+are kept (every rewrite stays on the lines it replaces), so E-ACSL's file and
+line point into the real sources.
+
+The rewrites, and why each is needed (E-ACSL 25 ignores the construct
+otherwise, with "not yet supported ... Ignoring annotation"):
+
+  inline      every use of a `predicate` or `logic` definition of the spec
+              is replaced by its body, parameters substituted, bound
+              variables renamed apart.  E-ACSL 25 does not support
+              predicates or logic functions that read memory ("with
+              labels"), and every rule predicate reads the I/O manager's
+              state.  The definitions themselves are removed.  Nothing is
+              lost: the inlined body is the definition.
+  Slot        the axiomatic `Slot` (WP cannot subtract pointers of
+              unrelated bases) is replaced by its model, the pointer
+              difference `irp - &irpc.irps[0]`, which the axiom SlotOfPool
+              states on the pool; off the pool, PoolIrp is false either way.
+  assigns     `assigns` and `loop assigns` clauses, and `ensures` clauses
+              named `unchanged_*` (struct equality with the pre-state), are
+              removed: these frame conditions are not executable in E-ACSL
+              25.  WP proves them (proofs/); the runtime checker does not
+              claim them.
+  separation  `IrpApart` and `IRPC_EXT_APART` (\\separated over ranges)
+              become \\true: they state facts of WP's Typed memory model
+              (distinct C objects do not alias), true of any C execution,
+              and E-ACSL 25 does not support ranges in \\separated.
+
+--list prints the removed and replaced items (one per line: KIND NAME
+FILE:LINE); the runtime-check README lists the kinds.
+"""
+import os, re, shutil, sys
+
+# token: identifiers (with a leading backslash for ACSL builtins), numbers,
+# multi-character operators, any other character
+TOKEN = re.compile(r"\\?[A-Za-z_]\w*|0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|==>|<==>|->|::|==|!=|<=|>=|&&|\|\||\.\.|\s+|.", re.S)
+
+REPLACED = {
+    # name: (parameters, replacement body, kind)
+    "Slot": (["irp"], "(irp - &irpc.irps[0])", "Slot"),
+    "IrpApart": (["irp"], "\\true", "separation"),
+}
+MACRO_REPLACED = {
+    "IRPC_EXT_APART": "\\true",
+}
+LABEL_KEYWORDS = {"requires", "ensures", "assert", "check", "admit", "assumes", "invariant",
+                  "behavior", "variant"}
+CLAUSE_END = {"requires", "ensures", "assigns", "assumes", "behavior", "complete", "disjoint",
+              "decreases", "terminates", "allocates", "frees", "exits", "loop"}
+
+
+def tokens(text):
+    """ACSL tokens of `text`, its `//` comments dropped (newlines kept)."""
+    return TOKEN.findall(re.sub(r"//[^\n]*", "", text))
+
+
+def find_end(toks, i):
+    """Index of the ';' ending the clause or definition that starts at i:
+    at depth 0, and not a ';' that closes the binder of a \\forall,
+    \\exists or \\let (at whatever depth the binder opened)."""
+    depth, binders = 0, []
+    while i < len(toks):
+        t = toks[i]
+        if t in ("\\forall", "\\exists", "\\let"):
+            binders.append(depth)
+        elif t in "([{":
+            depth += 1
+        elif t in ")]}":
+            depth -= 1
+        elif t == ";":
+            if binders and binders[-1] == depth:
+                binders.pop()
+            elif depth == 0:
+                return i
+        i += 1
+    return i
+
+
+def is_ident(t):
+    return re.match(r"^[A-Za-z_]\w*$", t) is not None
+
+
+class Definitions:
+    def __init__(self):
+        self.defs = {}      # name -> (params or None, body tokens)
+        self.items = []     # (kind, name, where)
+
+    def collect(self, text, where):
+        """Finds `predicate`/`logic` definitions in an annotation body."""
+        toks = tokens(text)
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if t in ("predicate", "logic"):
+                j = i + 1
+                if t == "logic":   # the result type, up to the name
+                    names = []
+                    while j < len(toks) and toks[j] not in ("(", "=", ";", "{"):
+                        if is_ident(toks[j]):
+                            names.append((j, toks[j]))
+                        j += 1
+                    if not names:
+                        i += 1
+                        continue
+                    j, name = names[-1]
+                    j += 1
+                else:
+                    while j < len(toks) and toks[j].isspace():
+                        j += 1
+                    name = toks[j]
+                    j += 1
+                params = None
+                k = j
+                while k < len(toks) and toks[k].isspace():
+                    k += 1
+                if k < len(toks) and toks[k] == "(":
+                    depth, m = 0, k
+                    plist = []
+                    while m < len(toks):
+                        if toks[m] == "(":
+                            depth += 1
+                        elif toks[m] == ")":
+                            depth -= 1
+                            if depth == 0:
+                                break
+                        plist.append(toks[m])
+                        m += 1
+                    params = []
+                    for p in "".join(plist[1:]).split(","):
+                        ids = re.findall(r"[A-Za-z_]\w*", p)
+                        if ids:
+                            params.append(ids[-1])
+                    k = m + 1
+                while k < len(toks) and toks[k].isspace():
+                    k += 1
+                if k < len(toks) and toks[k] == "=":
+                    # the body, up to the ';' that ends the definition
+                    m = find_end(toks, k + 1)
+                    body = toks[k + 1:m]
+                    self.defs[name] = (params, body)
+                    self.items.append(("inline", name, where))
+                    i = m
+                    continue
+            i += 1
+
+
+def strip_definitions(text):
+    """Removes definitions, axiomatic blocks and 'assigns' clauses from one
+    annotation body, keeping its newlines (line numbers)."""
+    toks = tokens(text)
+    out = []
+    removed = []
+    i = 0
+
+    def blank(seq):
+        return "".join("\n" * s.count("\n") for s in seq)
+
+    prev_sig = None
+    while i < len(toks):
+        t = toks[i]
+        if t == "axiomatic":
+            m = i
+            while m < len(toks) and toks[m] != "{":
+                m += 1
+            depth = 0
+            while m < len(toks):
+                if toks[m] == "{":
+                    depth += 1
+                elif toks[m] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                m += 1
+            removed.append(("Slot", "axiomatic"))
+            out.append(blank(toks[i:m + 1]))
+            i = m + 1
+            continue
+        if t in ("predicate", "logic"):
+            m = find_end(toks, i)
+            out.append(blank(toks[i:m + 1]))
+            i = m + 1
+            continue
+        is_loop_assigns = t == "loop" and i + 2 < len(toks) and toks[i + 2] == "assigns"
+        unchanged = t == "ensures" and i + 2 < len(toks) and toks[i + 2].startswith("unchanged_")
+        if (t == "assigns" and prev_sig != "loop") or is_loop_assigns or unchanged:
+            m = find_end(toks, i)
+            removed.append(("assigns", "loop assigns" if is_loop_assigns else
+                            "ensures " + toks[i + 2] if unchanged else "assigns"))
+            out.append(blank(toks[i:m + 1]))
+            i = m + 1
+            continue
+        if not t.isspace():
+            prev_sig = t
+        out.append(t)
+        i += 1
+    return "".join(out), removed
+
+
+class Inliner:
+    def __init__(self, defs):
+        self.defs = defs
+        self.fresh = 0
+
+    def expand(self, toks, depth=0):
+        if depth > 30:
+            raise SystemExit("gen.py: definitions nest deeper than 30 (a recursive predicate?)")
+        out = []
+        i = 0
+        changed = False
+        prev_sig = None
+        while i < len(toks):
+            t = toks[i]
+            nxt = i + 1
+            while nxt < len(toks) and toks[nxt].isspace():
+                nxt += 1
+            following = toks[nxt] if nxt < len(toks) else ""
+            field = prev_sig in ("->", ".")
+            label = following == ":" and (nxt + 1 >= len(toks) or toks[nxt + 1] not in (":", "=")) \
+                and prev_sig in LABEL_KEYWORDS | {":"}
+            name_ok = is_ident(t) and not field and not label
+            if name_ok and t in REPLACED and following == "(":
+                params, body, _ = REPLACED[t]
+                args, end = self.args(toks, nxt)
+                out.extend(self.substitute(tokens(body), params, args))
+                i, changed = end, True
+                prev_sig = ")"
+                continue
+            if name_ok and t in self.defs.defs:
+                params, body = self.defs.defs[t]
+                if params is None:
+                    out.extend(["("] + [x.replace("\n", " ") for x in self.rename_binders(list(body))] + [")"])
+                    i, changed = i + 1, True
+                    prev_sig = ")"
+                    continue
+                if following == "(":
+                    args, end = self.args(toks, nxt)
+                    if len(args) != len(params):
+                        raise SystemExit("gen.py: %s takes %d arguments, given %d" % (t, len(params), len(args)))
+                    out.extend(["("] + self.substitute(self.rename_binders(list(body)), params, args) + [")"])
+                    i, changed = end, True
+                    prev_sig = ")"
+                    continue
+            if not t.isspace():
+                prev_sig = t
+            out.append(t)
+            i += 1
+        if changed:
+            return self.expand(out, depth + 1)
+        return out
+
+    @staticmethod
+    def args(toks, open_idx):
+        depth, m = 0, open_idx
+        args, cur = [], []
+        while m < len(toks):
+            t = toks[m]
+            if t in "([{":
+                depth += 1
+                if depth == 1:
+                    m += 1
+                    continue
+            elif t in ")]}":
+                depth -= 1
+                if depth == 0:
+                    args.append(cur)
+                    break
+            elif t == "," and depth == 1:
+                args.append(cur)
+                cur = []
+                m += 1
+                continue
+            cur.append(t)
+            m += 1
+        if args == [[]]:
+            args = []
+        return [[x for x in a] for a in args], m + 1
+
+    @staticmethod
+    def substitute(body, params, args):
+        out = []
+        prev_sig = None
+        for t in body:
+            if is_ident(t) and t in params and prev_sig not in ("->", "."):
+                a = args[params.index(t)]
+                out.extend(["("] + [x.replace("\n", " ") for x in a] + [")"])
+                prev_sig = ")"
+                continue
+            if not t.isspace():
+                prev_sig = t
+            out.append(t.replace("\n", " "))
+        return out
+
+    def rename_binders(self, body):
+        names = []
+        for i, t in enumerate(body):
+            if t in ("\\forall", "\\exists"):
+                j = i + 1
+                decl = []
+                while j < len(body) and body[j] != ";":
+                    decl.append(body[j])
+                    j += 1
+                # type name, name, ...: the last identifier of each comma part
+                for part in "".join(decl).split(","):
+                    ids = re.findall(r"[A-Za-z_]\w*", part)
+                    if ids:
+                        names.append(ids[-1])
+        if not names:
+            return body
+        self.fresh += 1
+        ren = {n: "%s_%d" % (n, self.fresh) for n in names}
+        out, prev_sig = [], None
+        for t in body:
+            if t in ren and prev_sig not in ("->", "."):
+                out.append(ren[t])
+            else:
+                out.append(t)
+            if not t.isspace():
+                prev_sig = t
+        return out
+
+
+ANNOT = re.compile(r"/\*@(.*?)\*/|//@([^\n]*)", re.S)
+DEFINE = re.compile(r"^#define[ \t]+(\w+)(\([^)]*\))?((?:[^\n]*\\\n)*[^\n]*)", re.M)
+
+
+def process(path, rel, defs, inliner, items, is_spec):
+    text = open(path).read()
+
+    def fix_annot(m):
+        body = m.group(1) if m.group(1) is not None else m.group(2)
+        line = text.count("\n", 0, m.start()) + 1
+        stripped, removed = strip_definitions(body)
+        for kind, name in removed:
+            items.append((kind, name, "%s:%d" % (rel, line)))
+        new = "".join(inliner.expand(tokens(stripped)))
+        assert new.count("\n") == body.count("\n"), rel
+        if not new.strip():     # nothing left: a plain comment (an empty annotation is an error)
+            return ("/*" + new + "*/") if m.group(1) is not None else "//"
+        return ("/*@" + new + "*/") if m.group(1) is not None else ("//@" + new)
+
+    text = ANNOT.sub(fix_annot, text)
+    if is_spec:
+        def fix_define(m):
+            name, params, body = m.group(1), m.group(2) or "", m.group(3)
+            line = text.count("\n", 0, m.start()) + 1
+            if name in MACRO_REPLACED:
+                items.append(("separation", name, "%s:%d" % (rel, line)))
+                return "#define %s%s %s%s" % (name, params, MACRO_REPLACED[name], " \\\n" * 0 +
+                                              "\n" * body.count("\n"))
+            new = "".join(inliner.expand(tokens(body)))
+            assert new.count("\n") == body.count("\n"), rel
+            return "#define %s%s%s" % (name, params, new)
+        text = DEFINE.sub(fix_define, text)
+    open(path, "w").write(text)
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    src_root, out_root = sys.argv[1], sys.argv[2]
+    listing = "--list" in sys.argv[3:]
+    for d in ("src", "spec"):
+        if not os.path.isdir(os.path.join(src_root, d)):
+            print("gen.py: %s has no %s/" % (src_root, d), file=sys.stderr)
+            return 2
+        shutil.rmtree(os.path.join(out_root, d), ignore_errors=True)
+        shutil.copytree(os.path.join(src_root, d), os.path.join(out_root, d),
+                        ignore=shutil.ignore_patterns("*.o", "build"))
+    files = []
+    for d in ("spec", "src"):
+        for base, _, names in os.walk(os.path.join(out_root, d)):
+            for n in sorted(names):
+                if n.endswith((".c", ".h")):
+                    p = os.path.join(base, n)
+                    files.append((p, os.path.relpath(p, out_root)))
+    defs = Definitions()
+    for p, rel in files:
+        text = open(p).read()
+        for m in ANNOT.finditer(text):
+            body = m.group(1) if m.group(1) is not None else m.group(2)
+            defs.collect(body, "%s:%d" % (rel, text.count("\n", 0, m.start()) + 1))
+    inliner = Inliner(defs)
+    items = list(defs.items)
+    for p, rel in files:
+        process(p, rel, defs, inliner, items, rel.startswith("spec" + os.sep))
+    for name, (_, _, kind) in REPLACED.items():
+        items.append((kind, name, "replaced at every use"))
+    if listing:
+        for kind, name, where in items:
+            print("%-10s %-36s %s" % (kind, name, where))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
