@@ -15,12 +15,34 @@ A target is "proved" only when all of these hold:
   - the number of goals is at least expected_goals.
 Anything else is "violated" (a goal not proved) or "error".
 
-Prover results are cached (-wp-cache update) in proofs/cache/<key>, the key
-being a hash of the tool versions; a miss runs the provers, it never counts
-as proved.
+Cache (proofs/cache/<V>/, V = hash of the frama-c, why3, z3, cvc4 versions)
+has two levels, both keyed on content, never on file names or dates:
+
+  goals/<target>/<h>.json   WP's own prover cache (-wp-cache cleanup through
+      FRAMAC_WP_CACHEDIR): h is WP's digest of the prover task text of one
+      goal (hypotheses, goal, prover name and version).  A prover result is
+      replayed only for a byte-identical task; a miss runs the prover; a
+      timeout is replayed only for a time limit no larger than the one it
+      was seen with.  "cleanup" drops the entries a complete run of the
+      target no longer uses, so the folder holds the current goals only.
+  targets/<target>.json     the facts the gate judged after the last run of
+      the target whose goals were ALL valid (per-goal status, smoke-test
+      lines of the log), under the key K: hash of the tool versions, the
+      prover settings, the frama-c command line (root folder replaced by a
+      placeholder) and the preprocessed text of every file of the target
+      (what Frama-C parses: the sources, every header, the ACSL in them).
+      When K is unchanged, frama-c cannot produce different goals, and the
+      gate judges the recorded facts again instead of running it (the
+      judgement itself, expected_goals and expected_dead included, is always
+      redone).  Any change to the inputs misses and runs frama-c.
+
+A replayed "valid" therefore always stands for an earlier prover run of the
+identical goal.  --cache replay uses the cache without writing it (seeded
+bugs), --no-cache runs every prover and ignores both levels.
 
 usage: gate.py [--root DIR] [--targets a,b] [--report FILE] [--update-records]
-               [--quiet]   (prints one line per target; exit 1 on any failure)
+               [--quiet] [--cache update|replay|none] [--no-cache]
+               (prints one line per target; exit 1 on any failure)
 """
 import argparse
 import hashlib
@@ -30,12 +52,15 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PROVERS = "cvc4,z3"
 TIMEOUT = "5"
+PAR = "2"
+RECORD_FORMAT = 1
 
 
 def tool_versions():
@@ -50,36 +75,15 @@ def tool_versions():
     return out
 
 
-def source_digest(root):
-    """Digest of everything a goal is made of: spec/, src/, the targets and
-    the gate's prover settings.  Entries are only replayed for byte-identical
-    inputs: any change starts a new, empty cache (the provers run), so a
-    cache entry can never stand in for a goal that changed."""
-    h = hashlib.sha256(("%s %s" % (PROVERS, TIMEOUT)).encode())
-    for top in ("spec", "src"):
-        for dirpath, dirs, files in sorted(os.walk(os.path.join(root, top))):
-            dirs.sort()
-            for fn in sorted(files):
-                path = os.path.join(dirpath, fn)
-                h.update(os.path.relpath(path, root).encode())
-                with open(path, "rb") as f:
-                    h.update(f.read())
-    for conf in sorted(os.listdir(HERE)):
-        path = os.path.join(HERE, conf, "target.conf")
-        if os.path.isfile(path):
-            h.update(conf.encode())
-            with open(path, "rb") as f:
-                h.update(f.read())
-    return h.hexdigest()[:16]
-
-
-def cache_dir(versions, root):
-    key = hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:12] + \
-        "-" + source_digest(root)
+def cache_root(versions):
+    key = hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:12]
     d = os.path.join(HERE, "cache", key)
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "VERSIONS.json"), "w") as f:
-        json.dump(versions, f, indent=1, sort_keys=True)
+    vpath = os.path.join(d, "VERSIONS.json")
+    text = json.dumps(versions, indent=1, sort_keys=True) + "\n"
+    if not os.path.exists(vpath) or open(vpath).read() != text:
+        with open(vpath, "w") as f:
+            f.write(text)
     return d
 
 
@@ -128,15 +132,13 @@ def source_text(root, path, line):
         return ""
 
 
-def run_target(name, root, cdir, logdir):
+def wp_command(name, root):
+    """The frama-c command of a target, without the output and cache
+    options (those name files, they do not change the goals)."""
     conf = read_conf(os.path.join(HERE, name, "target.conf"))
     files = conf["FILES"].split()
     fcts = conf["FUNCTIONS"].split()
     flags = conf.get("FLAGS", "").split()
-    os.makedirs(logdir, exist_ok=True)
-    rjson = os.path.join(logdir, "wp.json")
-    if os.path.exists(rjson):
-        os.remove(rjson)
     # absolute paths, and PWD set: Frama-C resolves relative names against
     # $PWD, not the working directory (a copy of the code in build/seeded/
     # was silently analysed as the original before this)
@@ -144,25 +146,65 @@ def run_target(name, root, cdir, logdir):
     files = [os.path.join(root, f) for f in files]
     cmd = (["frama-c", "-cpp-extra-args=" + inc] + files +
            ["-wp", "-wp-rte", "-wp-prover", PROVERS, "-wp-timeout", TIMEOUT,
-            "-wp-smoke-tests", "-wp-fct", ",".join(fcts),
-            ] + (["-wp-cache", "update", "-wp-cache-dir", cdir] if cdir else ["-wp-cache", "none"]) + [
-            "-wp-report-json", rjson, "-wp-par", "2"] + flags)
-    t0 = time.time()
+            "-wp-smoke-tests", "-wp-fct", ",".join(fcts), "-wp-par", PAR] + flags)
+    return conf, fcts, cmd
+
+
+# Lines of the WP log the judgement reads (kept in a target record).
+LOG_KEEP = re.compile(r"Smoke-test|smoke-test")
+
+
+def target_key(cmd, root, versions):
+    """K of the module docstring: None when it cannot be computed (then the
+    target is run)."""
     env = dict(os.environ, PWD=root)
-    r = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-    secs = round(time.time() - t0, 1)
-    log = r.stdout + r.stderr
-    with open(os.path.join(logdir, "wp.log"), "w") as f:
-        f.write(" ".join(shlex.quote(c) for c in cmd) + "\n" + log)
-    res = {"engine": "wp", "target": name, "status": "error", "goals": 0, "proved": 0,
-           "seconds": secs, "failed_goals": [], "problems": [],
-           "rules": conf.get("RULES", "").split()}
-    if r.returncode != 0 or not os.path.exists(rjson):
-        res["problems"].append("frama-c exited %d or wrote no report (see %s)"
-                               % (r.returncode, os.path.join(logdir, "wp.log")))
-        return res
-    with open(rjson) as f:
-        rep = json.load(f)
+    try:
+        r = subprocess.run(cmd + ["-print-cpp-commands"], cwd=root, env=env,
+                           capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if r.returncode != 0:
+        return None
+    # "[kernel] Preprocessing command:" then the command, possibly wrapped
+    cmds, cur = [], None
+    for line in (r.stdout + r.stderr).splitlines():
+        if line.startswith("[kernel] Preprocessing command:"):
+            cur = []
+            cmds.append(cur)
+        elif line.startswith("["):
+            cur = None
+        elif cur is not None:
+            cur.append(line.strip())
+    nfiles = sum(1 for c in cmd if c.endswith(".c"))
+    if len(cmds) != nfiles:
+        return None
+    h = hashlib.sha256()
+    h.update(json.dumps({"versions": versions, "provers": PROVERS, "timeout": TIMEOUT,
+                         "format": RECORD_FORMAT,
+                         "cmd": [c.replace(root, "<ROOT>") for c in cmd]},
+                        sort_keys=True).encode())
+    with tempfile.TemporaryDirectory(prefix="irpc-gate-") as tmp:
+        for i, parts in enumerate(cmds):
+            argv = shlex.split(" ".join(parts))
+            if not argv or "-o" not in argv or "-E" not in argv:
+                return None
+            out = os.path.join(tmp, "pp%d.i" % i)
+            argv[argv.index("-o") + 1] = out
+            try:
+                p = subprocess.run(argv, cwd=root, env=env, capture_output=True, timeout=120)
+            except (OSError, subprocess.TimeoutExpired):
+                return None
+            if p.returncode != 0 or not os.path.exists(out):
+                return None
+            with open(out, "rb") as f:
+                text = f.read()
+            h.update(b"\0file\0" + text.replace(root.encode(), b"<ROOT>"))
+    return h.hexdigest()
+
+
+def judge(name, root, conf, fcts, rep, loglines, res):
+    """The gate's verdict on one run's facts: WP's per-goal report and the
+    smoke-test lines of its log.  Fills res."""
     funcs = rep.get("wp:functions", {})
     for fn in fcts:
         if fn not in funcs:
@@ -192,7 +234,7 @@ def run_target(name, root, cdir, logdir):
     ad = os.path.join(HERE, name, "expected_dead")
     if os.path.exists(ad):
         allowed_dead = {l.strip() for l in open(ad) if l.strip() and not l.startswith("#")}
-    for line in log.splitlines():
+    for line in loglines:
         m = re.search(r"\[Failed\] Smoke-test (\S+)", line)
         if m and not re.search(r"_wp_smoke_dead_(code|call)_", m.group(1)):
             res["problems"].append("vacuous contract (smoke test): " + m.group(1))
@@ -220,6 +262,82 @@ def run_target(name, root, cdir, logdir):
     return res
 
 
+def compact_report(rep):
+    """What judge() reads of WP's report: per function, per goal, the main
+    total and valid counts."""
+    out = {}
+    for fn, gs in rep.get("wp:functions", {}).items():
+        out[fn] = {g: {"wp:main": {"total": st.get("wp:main", {}).get("total", 0),
+                                   "valid": st.get("wp:main", {}).get("valid", 0)}}
+                   for g, st in gs.items() if g != "wp:section"}
+    return {"wp:functions": out}
+
+
+def run_target(name, root, cdir, logdir, mode="update", versions=None):
+    conf, fcts, cmd = wp_command(name, root)
+    os.makedirs(logdir, exist_ok=True)
+    rjson = os.path.join(logdir, "wp.json")
+    if os.path.exists(rjson):
+        os.remove(rjson)
+    res = {"engine": "wp", "target": name, "status": "error", "goals": 0, "proved": 0,
+           "seconds": 0, "failed_goals": [], "problems": [], "replayed": False,
+           "rules": conf.get("RULES", "").split()}
+    t0 = time.time()
+    key = record_path = None
+    if cdir and mode != "none":
+        key = target_key(cmd, root, versions or {})
+        record_path = os.path.join(cdir, "targets", name + ".json")
+        if key and os.path.exists(record_path):
+            try:
+                with open(record_path) as f:
+                    rec = json.load(f)
+            except (OSError, ValueError):
+                rec = {}
+            if rec.get("key") == key:
+                res["replayed"] = True
+                judge(name, root, conf, fcts, rec["report"], rec["log"], res)
+                res["seconds"] = round(time.time() - t0, 1)
+                with open(os.path.join(logdir, "wp.log"), "w") as f:
+                    f.write("# replayed from %s (key %s): frama-c not run, inputs unchanged\n"
+                            % (os.path.relpath(record_path, root), key)
+                            + "\n".join(rec["log"]) + "\n")
+                with open(rjson, "w") as f:
+                    json.dump(rec["report"], f, indent=1, sort_keys=True)
+                return res
+    env = dict(os.environ, PWD=root)
+    if cdir and mode != "none":
+        # through the environment, not -wp-cache-dir: WP refuses "cleanup"
+        # with a -wp-cache-dir ("global") cache
+        gdir = os.path.join(cdir, "goals", name)
+        os.makedirs(gdir, exist_ok=True)
+        env.update(FRAMAC_WP_CACHEDIR=gdir, FRAMAC_WP_CACHE="cleanup" if mode == "update" else "replay")
+        full = cmd + ["-wp-cache-env", "-wp-report-json", rjson]
+    else:
+        env.pop("FRAMAC_WP_CACHEDIR", None)
+        env.pop("FRAMAC_WP_CACHE", None)
+        full = cmd + ["-wp-cache", "none", "-wp-report-json", rjson]
+    r = subprocess.run(full, cwd=root, env=env, capture_output=True, text=True)
+    res["seconds"] = round(time.time() - t0, 1)
+    log = r.stdout + r.stderr
+    with open(os.path.join(logdir, "wp.log"), "w") as f:
+        f.write(" ".join(shlex.quote(c) for c in full) + "\n" + log)
+    if r.returncode != 0 or not os.path.exists(rjson):
+        res["problems"].append("frama-c exited %d or wrote no report (see %s)"
+                               % (r.returncode, os.path.join(logdir, "wp.log")))
+        return res
+    with open(rjson) as f:
+        rep = json.load(f)
+    loglines = [l for l in log.splitlines() if LOG_KEEP.search(l)]
+    judge(name, root, conf, fcts, rep, loglines, res)
+    if key and mode == "update" and not res["failed_goals"] and res["goals"] > 0:
+        os.makedirs(os.path.dirname(record_path), exist_ok=True)
+        with open(record_path, "w") as f:
+            json.dump({"key": key, "target": name, "report": compact_report(rep), "log": loglines},
+                      f, indent=0, sort_keys=True)
+            f.write("\n")
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=ROOT)
@@ -228,25 +346,32 @@ def main():
     ap.add_argument("--logs", default="")
     ap.add_argument("--update-records", action="store_true")
     ap.add_argument("--quiet", action="store_true")
-    ap.add_argument("--no-cache", action="store_true", help="run every prover (-wp-cache none)")
+    ap.add_argument("--cache", choices=("update", "replay", "none"), default="update",
+                    help="update: replay, run provers on a miss, record (default); "
+                         "replay: replay, run provers on a miss, record nothing; "
+                         "none: run every prover")
+    ap.add_argument("--no-cache", action="store_true", help="same as --cache none")
     args = ap.parse_args()
+    mode = "none" if args.no_cache else args.cache
+    root = os.path.abspath(args.root)
     targets = args.targets.split(",") if args.targets else list_targets()
     versions = tool_versions()
-    cdir = cache_dir(versions, args.root) if not args.no_cache else None
-    logs = args.logs or os.path.join(args.root, "build", "proofs")
+    cdir = cache_root(versions) if mode != "none" else None
+    logs = args.logs or os.path.join(root, "build", "proofs")
     os.makedirs(logs, exist_ok=True)
     results = []
     t0 = time.time()
     for t in targets:
-        res = run_target(t, args.root, cdir, os.path.join(logs, t))
+        res = run_target(t, root, cdir, os.path.join(logs, t), mode, versions)
         if args.update_records and res["status"] in ("proved", "error") and not res["failed_goals"] \
                 and res["goals"] > 0:
             with open(os.path.join(HERE, t, "expected_goals"), "w") as f:
                 f.write("%d\n" % res["goals"])
-            res = run_target(t, args.root, cdir, os.path.join(logs, t))
+            res = run_target(t, root, cdir, os.path.join(logs, t), mode, versions)
         results.append(res)
-        print("wp %-22s %-8s %4d/%-4d goals %6.1fs" % (t, res["status"], res["proved"], res["goals"],
-                                                       res["seconds"]))
+        print("wp %-22s %-8s %4d/%-4d goals %6.1fs%s" % (t, res["status"], res["proved"], res["goals"],
+                                                         res["seconds"],
+                                                         "  (replayed: inputs unchanged)" if res["replayed"] else ""))
         if not args.quiet:
             for g in res["failed_goals"]:
                 print("   not proved: " + g)
@@ -269,7 +394,8 @@ def main():
             notes = {k: v for k, v in json.load(f).items() if k not in proved_rules}
     if args.report:
         os.makedirs(os.path.dirname(args.report), exist_ok=True)
-        frag = {"engines": [{k: r[k] for k in ("engine", "target", "status", "goals", "proved", "seconds")}
+        frag = {"engines": [{k: r[k] for k in ("engine", "target", "status", "goals", "proved", "seconds",
+                                               "replayed")}
                             for r in results],
                 "rules": dict(unknown_rules, **proved_rules),
                 "rule_notes": notes,
@@ -277,8 +403,9 @@ def main():
         with open(args.report, "w") as f:
             json.dump(frag, f, indent=1, sort_keys=True)
     ok = all(r["status"] == "proved" for r in results)
-    print("wp: %d targets, %d goals, %d proved, %.1fs, %s"
-          % (len(results), sum(r["goals"] for r in results), sum(r["proved"] for r in results),
+    print("wp: %d targets (%d replayed), %d goals, %d proved, %.1fs, %s"
+          % (len(results), sum(1 for r in results if r["replayed"]),
+             sum(r["goals"] for r in results), sum(r["proved"] for r in results),
              total, "all proved" if ok else "NOT ALL PROVED"))
     with open(os.path.join(logs, "gate.json"), "w") as f:
         json.dump(results, f, indent=1)

@@ -7,11 +7,17 @@
 #   make proofs-records  re-records each target's goal count (after review)
 #   make proofs-seeded   the seeded-bug tests (proofs/seeded.py)
 #   make proofs-assumptions  ASSUMPTIONS.md lists every assumption
+#   make proofs-nocache  every target from scratch: no cache read or written
 #
-# Prover results are cached in proofs/cache/<hash of tool versions>; a miss
-# runs the provers.
+# Cache: proofs/cache/<hash of tool versions>/ (see proofs/gate.py).
+# goals/<target>/ holds WP's per-goal prover results, keyed by WP on the
+# text of each prover task; targets/<target>.json holds the facts of the
+# target's last fully proved run, keyed on the tool versions, the command
+# line and the preprocessed sources: with unchanged inputs frama-c is not
+# run again.  A miss runs frama-c and the provers; a goal the provers do
+# not prove fails the gate, cached or not.
 
-.PHONY: proofs proofs-records proofs-seeded proofs-assumptions
+.PHONY: proofs proofs-records proofs-seeded proofs-assumptions proofs-nocache
 
 proofs:
 	@mkdir -p $(REPORT)/engines
@@ -19,6 +25,10 @@ proofs:
 
 proofs-records:
 	@python3 proofs/gate.py --update-records
+
+proofs-nocache:
+	@mkdir -p $(REPORT)/engines
+	@python3 proofs/gate.py --no-cache --report $(REPORT)/engines/wp.json
 
 proofs-seeded:
 	@python3 proofs/seeded.py

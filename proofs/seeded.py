@@ -4,8 +4,10 @@ proofs/seeded/<Rule>.bug names a proof target, a rule id, a file and a small
 edit that puts that rule's bug into a copy of the code (build/seeded/<Rule>/).
 The test passes when the gate FAILS on that copy and one of the goals it
 could not prove is named after the rule (…_requires_<Rule>, …_ensures_<Rule>,
-or a call of IrpcReport/an API whose <Rule> clause breaks).  Ends with
-"N passed, N failed"."""
+or a call of IrpcReport/an API whose <Rule> clause breaks).  The copy is
+proved with the gate's cache in replay mode: results of goals the edit left
+byte-identical are replayed, every other goal goes to the provers, and
+nothing is written to the cache.  Ends with "N passed, N failed"."""
 import glob, json, os, shutil, subprocess, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -50,7 +52,7 @@ def main():
         open(target, "w").write(text.replace(old, new))
         logs = os.path.join(work, "logs")
         r = subprocess.run([sys.executable, os.path.join(HERE, "gate.py"), "--root", work,
-                            "--targets", meta["target"], "--logs", logs, "--quiet", "--no-cache"],
+                            "--targets", meta["target"], "--logs", logs, "--quiet", "--cache", "replay"],
                            capture_output=True, text=True)
         try:
             res = json.load(open(os.path.join(logs, "gate.json")))[0]

@@ -231,6 +231,15 @@ VOID (IoSkipCurrentIrpStackLocation)(PIRP Irp);
     ensures NextLoc(Irp)->MajorFunction == CurLoc(Irp)->MajorFunction;
     ensures NextLoc(Irp)->FileObject == CurLoc(Irp)->FileObject;
     ensures NextLoc(Irp)->Control == 0;
+    ensures Wf;
+    // the caller's frame is kept (restated from the assigns clause, so a
+    // caller need not re-derive it)
+    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->marked == \old(SafeFrame->marked) &&
+       CurFrame->completed == \old(SafeFrame->completed) &&
+       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
+    ensures frame_for: \old(FrameFor(Slot(Irp))) ==> FrameFor(Slot(Irp));
 */
 VOID (IoCopyCurrentIrpStackLocationToNext)(PIRP Irp);
 
@@ -244,6 +253,15 @@ VOID (IoCopyCurrentIrpStackLocationToNext)(PIRP Irp);
     ensures NextLoc(Irp)->Context == Context;
     ensures all_three: (InvokeOnSuccess != 0 && InvokeOnError != 0 && InvokeOnCancel != 0) ==>
       NextLoc(Irp)->Control == (SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL);
+    ensures Wf;
+    // the caller's frame is kept (restated from the assigns clause, so a
+    // caller need not re-derive it)
+    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->marked == \old(SafeFrame->marked) &&
+       CurFrame->completed == \old(SafeFrame->completed) &&
+       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
+    ensures frame_for: \old(FrameFor(Slot(Irp))) ==> FrameFor(Slot(Irp));
 */
 VOID (IoSetCompletionRoutine)(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine, PVOID Context,
                               BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel);
@@ -270,6 +288,17 @@ VOID (IoMarkIrpPending)(PIRP Irp);
     assigns IRPC_SITES, IRPC_TRACE, irpc.life[Slot(Irp)].freed, irpc.life[Slot(Irp)].state;
     ensures freed: State(Slot(Irp)) == IRPC_ST_FREE;
     ensures once: irpc.life[Slot(Irp)].freed == \old(irpc.life[Slot(Irp)].freed) + 1;
+    ensures Wf;
+    // the frame condition restated as facts a caller can use directly (WP
+    // would otherwise re-derive them from the assigns clause in the caller's
+    // much larger context)
+    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount) &&
+      LocksHeld == \old(LocksHeld) && CurDev == \old(CurDev);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->irp == \old(SafeFrame->irp));
+    ensures unchanged_life: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> i != Slot(Irp) ==>
+      (State(i) == \old(State(i)) && Owner(i) == \old(Owner(i)) && Creator(i) == \old(Creator(i)) &&
+       Kind(i) == \old(Kind(i)) && irpc.life[i].queued == \old(irpc.life[i].queued));
 */
 VOID (IoFreeIrp)(PIRP Irp);
 

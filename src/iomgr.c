@@ -328,7 +328,13 @@ VOID (IoCopyCurrentIrpStackLocationToNext)(PIRP Irp)
     next->MajorFunction = cur->MajorFunction;
     next->MinorFunction = cur->MinorFunction;
     next->Flags = cur->Flags;
+    /* the parameters block lies apart from the caller's frame and life
+     * record (a structure copy: WP havocs the whole block) */
+    /*@ assert apart: FrameCount > 0 ==>
+          \separated(&next->Parameters, &irpc.cpu, &irpc.cpus[irpc.cpu].frame_count, CurFrame,
+                     &irpc.life[Slot(Irp)].gen); */
     next->Parameters = cur->Parameters;
+    /*@ assert copied: \at(FrameFor(Slot(Irp)), Pre) ==> FrameFor(Slot(Irp)); */
     next->DeviceObject = cur->DeviceObject;
     next->FileObject = cur->FileObject;
     next->Control = 0;
