@@ -54,8 +54,6 @@ MACRO_REPLACED = {
 }
 LABEL_KEYWORDS = {"requires", "ensures", "assert", "check", "admit", "assumes", "invariant",
                   "behavior", "variant"}
-CLAUSE_END = {"requires", "ensures", "assigns", "assumes", "behavior", "complete", "disjoint",
-              "decreases", "terminates", "allocates", "frees", "exits", "loop"}
 
 
 def tokens(text):
@@ -354,7 +352,7 @@ def process(path, rel, defs, inliner, items, is_spec):
             line = text.count("\n", 0, m.start()) + 1
             if name in MACRO_REPLACED:
                 items.append(("separation", name, "%s:%d" % (rel, line)))
-                return "#define %s%s %s%s" % (name, params, MACRO_REPLACED[name], " \\\n" * 0 +
+                return "#define %s%s %s%s" % (name, params, MACRO_REPLACED[name],
                                               "\n" * body.count("\n"))
             new = "".join(inliner.expand(tokens(body)))
             assert new.count("\n") == body.count("\n"), rel

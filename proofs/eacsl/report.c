@@ -35,7 +35,6 @@ extern int irpc_report_line;
 
 static int continue_mode;     /* 0: stop; 1: go on; 2: end the process at the
                                   first contract (not reference) violation */
-static unsigned long violations;
 
 /* Read before main: E-ACSL's memory-model set-up at the top of the
  * instrumented main leaves getenv() unable to find the variables. */
@@ -62,7 +61,6 @@ void eacsl_runtime_assert(int predicate, eacsl_assert_data_t *data)
     int reference = data->fct != NULL && strcmp(data->fct, "IrpcReport") == 0;
     const char *site = irpc_report_file != NULL ? irpc_report_file : irpc_site_file;
     int site_line = irpc_report_file != NULL ? irpc_report_line : irpc_site_line;
-    violations++;
     if (continue_mode) {
         /* once per clause and process */
         static struct { const char *file, *name; int line; } seen[256];
