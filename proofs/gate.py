@@ -40,8 +40,17 @@ A replayed "valid" therefore always stands for an earlier prover run of the
 identical goal.  --cache replay uses the cache without writing it (seeded
 bugs), --no-cache runs every prover and ignores both levels.
 
+  outcomes/<NS>/<target>-<K>.json   with --outcomes NS (seeded bugs and
+      mutants, whose trees are copies with one bug): the facts of the last
+      run of the target on inputs with key K, whatever its verdict, failed
+      goals included.  Same key as targets/, so a record stands only for
+      identical goals; a miss runs frama-c (goals from goals/ replayed, the
+      rest proved) and writes the record.  A replayed record is touched, so
+      that a complete run of the seeded bugs or of the mutant matrix can
+      drop the records it no longer uses (prune_outcomes).
+
 usage: gate.py [--root DIR] [--targets a,b] [--report FILE] [--update-records]
-               [--quiet] [--cache update|replay|none] [--no-cache]
+               [--quiet] [--cache update|replay|none] [--no-cache] [--outcomes NS]
                (prints one line per target; exit 1 on any failure)
 """
 import argparse
@@ -273,7 +282,25 @@ def compact_report(rep):
     return {"wp:functions": out}
 
 
-def run_target(name, root, cdir, logdir, mode="update", versions=None):
+def outcome_path(cdir, ns, name, key):
+    return os.path.join(cdir, "outcomes", ns, "%s-%s.json" % (name, key[:24]))
+
+
+def prune_outcomes(ns, since):
+    """Drop the records of namespace ns that no run touched since `since`
+    (seconds since the epoch): called after a complete run of the seeded
+    bugs or of the mutant matrix.  Returns the number dropped."""
+    d = os.path.join(cache_root(tool_versions()), "outcomes", ns)
+    n = 0
+    for f in os.listdir(d) if os.path.isdir(d) else []:
+        p = os.path.join(d, f)
+        if os.path.getmtime(p) < since:
+            os.remove(p)
+            n += 1
+    return n
+
+
+def run_target(name, root, cdir, logdir, mode="update", versions=None, outcomes=None):
     conf, fcts, cmd = wp_command(name, root)
     os.makedirs(logdir, exist_ok=True)
     rjson = os.path.join(logdir, "wp.json")
@@ -286,7 +313,8 @@ def run_target(name, root, cdir, logdir, mode="update", versions=None):
     key = record_path = None
     if cdir and mode != "none":
         key = target_key(cmd, root, versions or {})
-        record_path = os.path.join(cdir, "targets", name + ".json")
+        record_path = (outcome_path(cdir, outcomes, name, key) if outcomes and key
+                       else os.path.join(cdir, "targets", name + ".json"))
         if key and os.path.exists(record_path):
             try:
                 with open(record_path) as f:
@@ -295,6 +323,8 @@ def run_target(name, root, cdir, logdir, mode="update", versions=None):
                 rec = {}
             if rec.get("key") == key:
                 res["replayed"] = True
+                if record_path.startswith(os.path.join(cdir, "outcomes")):
+                    os.utime(record_path)
                 judge(name, root, conf, fcts, rec["report"], rec["log"], res)
                 res["seconds"] = round(time.time() - t0, 1)
                 with open(os.path.join(logdir, "wp.log"), "w") as f:
@@ -329,7 +359,13 @@ def run_target(name, root, cdir, logdir, mode="update", versions=None):
         rep = json.load(f)
     loglines = [l for l in log.splitlines() if LOG_KEEP.search(l)]
     judge(name, root, conf, fcts, rep, loglines, res)
-    if key and mode == "update" and not res["failed_goals"] and res["goals"] > 0:
+    if key and outcomes and res["goals"] > 0 and (res["failed_goals"] or res["status"] == "proved"):
+        os.makedirs(os.path.dirname(record_path), exist_ok=True)
+        with open(record_path, "w") as f:
+            json.dump({"key": key, "target": name, "report": compact_report(rep), "log": loglines},
+                      f, indent=0, sort_keys=True)
+            f.write("\n")
+    elif key and mode == "update" and not res["failed_goals"] and res["goals"] > 0:
         os.makedirs(os.path.dirname(record_path), exist_ok=True)
         with open(record_path, "w") as f:
             json.dump({"key": key, "target": name, "report": compact_report(rep), "log": loglines},
@@ -351,6 +387,9 @@ def main():
                          "replay: replay, run provers on a miss, record nothing; "
                          "none: run every prover")
     ap.add_argument("--no-cache", action="store_true", help="same as --cache none")
+    ap.add_argument("--outcomes", default="", metavar="NS",
+                    help="replay and record whole-target outcomes, failed ones included, "
+                         "under outcomes/NS/ (seeded bugs, mutants)")
     args = ap.parse_args()
     mode = "none" if args.no_cache else args.cache
     root = os.path.abspath(args.root)
@@ -362,7 +401,7 @@ def main():
     results = []
     t0 = time.time()
     for t in targets:
-        res = run_target(t, root, cdir, os.path.join(logs, t), mode, versions)
+        res = run_target(t, root, cdir, os.path.join(logs, t), mode, versions, args.outcomes or None)
         if args.update_records and res["status"] in ("proved", "error") and not res["failed_goals"] \
                 and res["goals"] > 0:
             with open(os.path.join(HERE, t, "expected_goals"), "w") as f:

@@ -7,8 +7,11 @@ could not prove is named after the rule (…_requires_<Rule>, …_ensures_<Rule>
 or a call of IrpcReport/an API whose <Rule> clause breaks).  The copy is
 proved with the gate's cache in replay mode: results of goals the edit left
 byte-identical are replayed, every other goal goes to the provers, and
-nothing is written to the cache.  Ends with "N passed, N failed"."""
-import glob, json, os, shutil, subprocess, sys
+nothing is written to the per-goal cache; the target's whole outcome is
+recorded under proofs/cache/<V>/outcomes/seeded/ (keyed on the preprocessed
+inputs, see gate.py), so an unchanged seeded bug replays its failure
+without the provers.  Bugs run SEEDED_JOBS at a time (default: processors).  Ends with "N passed, N failed"."""
+import concurrent.futures, glob, json, os, shutil, subprocess, sys, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -31,40 +34,53 @@ def parse(path):
     return meta, "\n".join(rep).rstrip("\n") + "\n", ("\n".join(wth) + "\n") if wth else ""
 
 
+def run_one(bug):
+    """(passed, line) for one seeded bug."""
+    name = os.path.basename(bug)[:-4]
+    meta, old, new = parse(bug)
+    work = os.path.join(ROOT, "build", "seeded", name)
+    shutil.rmtree(work, ignore_errors=True)
+    for d in ("src", "spec"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(work, d))
+    target = os.path.join(work, meta["file"])
+    text = open(target).read()
+    if text.count(old) != 1:
+        return False, "FAIL %s: the text to replace is not found once in %s" % (name, meta["file"])
+    open(target, "w").write(text.replace(old, new))
+    logs = os.path.join(work, "logs")
+    r = subprocess.run([sys.executable, os.path.join(HERE, "gate.py"), "--root", work,
+                        "--targets", meta["target"], "--logs", logs, "--quiet", "--cache", "replay",
+                        "--outcomes", "seeded"],
+                       capture_output=True, text=True)
+    try:
+        res = json.load(open(os.path.join(logs, "gate.json")))[0]
+    except (OSError, ValueError, IndexError):
+        res = {"status": "error", "failed_goals": []}
+    hits = [g for g in res.get("failed_goals", []) if meta["rule"] in g]
+    how = " (recorded outcome, identical inputs)" if res.get("replayed") else ""
+    if r.returncode != 0 and res["status"] == "violated" and hits:
+        return True, "ok   %-28s WP fails on %s%s" % (name, hits[0], how)
+    return False, "FAIL %-28s gate %s, unproved: %s" % (name, res["status"], res.get("failed_goals"))
+
+
 def main():
     only = sys.argv[1:]
-    passed = failed = 0
-    for bug in sorted(glob.glob(os.path.join(HERE, "seeded", "*.bug"))):
-        name = os.path.basename(bug)[:-4]
-        if only and name not in only:
-            continue
-        meta, old, new = parse(bug)
-        work = os.path.join(ROOT, "build", "seeded", name)
-        shutil.rmtree(work, ignore_errors=True)
-        for d in ("src", "spec"):
-            shutil.copytree(os.path.join(ROOT, d), os.path.join(work, d))
-        target = os.path.join(work, meta["file"])
-        text = open(target).read()
-        if text.count(old) != 1:
-            print("FAIL %s: the text to replace is not found once in %s" % (name, meta["file"]))
-            failed += 1
-            continue
-        open(target, "w").write(text.replace(old, new))
-        logs = os.path.join(work, "logs")
-        r = subprocess.run([sys.executable, os.path.join(HERE, "gate.py"), "--root", work,
-                            "--targets", meta["target"], "--logs", logs, "--quiet", "--cache", "replay"],
-                           capture_output=True, text=True)
-        try:
-            res = json.load(open(os.path.join(logs, "gate.json")))[0]
-        except (OSError, ValueError, IndexError):
-            res = {"status": "error", "failed_goals": []}
-        hits = [g for g in res.get("failed_goals", []) if meta["rule"] in g]
-        if r.returncode != 0 and res["status"] == "violated" and hits:
-            passed += 1
-            print("ok   %-28s WP fails on %s" % (name, hits[0]))
-        else:
-            failed += 1
-            print("FAIL %-28s gate %s, unproved: %s" % (name, res["status"], res.get("failed_goals")))
+    bugs = [b for b in sorted(glob.glob(os.path.join(HERE, "seeded", "*.bug")))
+            if not only or os.path.basename(b)[:-4] in only]
+    jobs = int(os.environ.get("SEEDED_JOBS", os.cpu_count() or 2))
+    t0 = time.time()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(run_one, bugs))
+    for _, line in results:
+        print(line)
+    passed = sum(1 for ok, _ in results if ok)
+    failed = len(results) - passed
+    if not only and not failed:
+        sys.path.insert(0, HERE)
+        import gate
+        dropped = gate.prune_outcomes("seeded", t0)
+        if dropped:
+            print("(dropped %d recorded outcome(s) no seeded bug uses any more)" % dropped)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
