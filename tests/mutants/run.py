@@ -279,6 +279,13 @@ def main():
     else:
         print("%s: ok" % label)
     print("unmodified tree: %s" % ("no findings" if base_ok else "FINDINGS (see above)"))
+    if "wp" in engines and not args.ids and status == 0:
+        # a complete run: drop the WP outcomes of mutants that changed
+        sys.path.insert(0, os.path.join(ROOT, "proofs"))
+        import gate
+        dropped = gate.prune_outcomes("mutants", t0)
+        if dropped:
+            print("wp: dropped %d recorded outcome(s) no mutant uses any more" % dropped)
     print("total %.1f s" % (time.time() - t0))
 
     if args.quick:
