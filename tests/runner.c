@@ -1,5 +1,7 @@
 /* runner.c - runs every registered test; prints "N passed, N failed". */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "test.h"
 
 #define MAX_TESTS 512
@@ -21,6 +23,26 @@ void test_fail(const char *file, int line, const char *what)
     if (!test_failed_now)
         printf("  %s:%d: %s\n", file, line, what);
     test_failed_now = 1;
+}
+
+void test_fail_eq(const char *file, int line, const char *a, const char *b, long long va, long long vb)
+{
+    char m[256];
+    snprintf(m, sizeof m, "%s == %s (%lld != %lld)", a, b, va, vb);
+    test_fail(file, line, m);
+}
+
+void test_fail_rule(const char *file, int line, const char *rule)
+{
+    char m[160];
+    snprintf(m, sizeof m, "expected a %s finding", rule);
+    test_fail(file, line, m);
+}
+
+void test_fail_findings(const char *file, int line)
+{
+    IrpcPrintFindings(stderr);
+    test_fail(file, line, "expected no finding");
 }
 
 static DRIVER_OBJECT drivers[7];

@@ -8,6 +8,8 @@
  * them through IrpcRuleName / IrpcRuleGroup / IrpcRuleByName.
  */
 #include <ctype.h>
+#include <stdio.h>
+#include <string.h>
 #include "test.h"
 
 #define RULES_PATH "../shared/reference/RULES.md"

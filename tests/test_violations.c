@@ -11,6 +11,8 @@
  * is recorded by the statement sharing the call's line (`x_line = __LINE__;
  * Call(...);`).
  */
+#include <stdio.h>
+#include <string.h>
 #include "test.h"
 
 #define NO_BUG (-1)
