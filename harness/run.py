@@ -18,7 +18,7 @@ Writes DIR/harness.json and DIR/eva.json (engine fragments for
 bin/irpc-report) and prints one line per run.  Exit 0 when every run
 passed.
 """
-import argparse, csv, glob, json, os, re, subprocess, sys, time
+import argparse, csv, glob, hashlib, json, os, re, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HDIR = os.path.join(ROOT, "harness")
@@ -68,13 +68,56 @@ def defines(b):
     return ["-DHARNESS_%s=%d" % (k, v) for k, v in sorted(b.items())]
 
 
+# Objects are cached by content: the compiler flags, the source and every
+# header the harnesses can include.  HARNESS_OBJCACHE names a cache shared
+# by several trees (the mutant matrix sets it); by default build/harness/obj.
+_HEADERS = None
+
+
+def headers_digest():
+    global _HEADERS
+    if _HEADERS is None:
+        h = hashlib.sha1()
+        for d in ("src/include", "src", "src/drivers", "spec", "harness/common", "harness/negative"):
+            for f in sorted(glob.glob(os.path.join(ROOT, d, "*.h")) + glob.glob(os.path.join(ROOT, d, "*.def"))):
+                h.update(os.path.relpath(f, ROOT).encode())
+                h.update(open(f, "rb").read())
+        _HEADERS = h.hexdigest()
+    return _HEADERS
+
+
+def compile_obj(src, flags):
+    """The object of src (relative to ROOT) built with flags; None and the
+    compiler's message when it does not compile."""
+    cache = os.environ.get("HARNESS_OBJCACHE") or os.path.join(BUILD, "obj")
+    os.makedirs(cache, exist_ok=True)
+    h = hashlib.sha1(("\0".join(flags) + "\0" + headers_digest()).encode())
+    h.update(open(os.path.join(ROOT, src), "rb").read())
+    obj = os.path.join(cache, "%s-%s.o" % (os.path.basename(src)[:-2], h.hexdigest()[:20]))
+    if os.path.exists(obj):
+        return obj, ""
+    tmp = "%s.%d" % (obj, os.getpid())
+    r = subprocess.run(["gcc"] + flags + ["-c", src, "-o", tmp], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, r.stderr
+    os.replace(tmp, obj)
+    return obj, ""
+
+
 def run_explore(name, b, extra=()):
     exe = os.path.join(BUILD, name)
-    srcs = ["harness/%s/%s_harness.c" % (name, name), "harness/common/harness.c",
-            "harness/common/explore.c", "harness/common/print.c", "src/irpc_print.c"] + CORE + DRIVERS
-    srcs += list(extra)
-    cc = ["gcc"] + CFLAGS + INCLUDES + POOLS + defines(b) + srcs + ["-o", exe]
-    r = subprocess.run(cc, cwd=ROOT, capture_output=True, text=True)
+    # the harness's own files see its bounds; the reference does not
+    own = ["harness/%s/%s_harness.c" % (name, name), "harness/common/harness.c",
+           "harness/common/explore.c", "harness/common/print.c"] + list(extra)
+    ref = ["src/irpc_print.c"] + CORE + DRIVERS
+    objs = []
+    for src, flags in [(f, CFLAGS + INCLUDES + POOLS + defines(b)) for f in own] + \
+                      [(f, CFLAGS + INCLUDES + POOLS) for f in ref]:
+        obj, err = compile_obj(src, flags)
+        if obj is None:
+            return {"status": "error", "detail": err[-2000:], "seconds": 0, "executions": 0}, ""
+        objs.append(obj)
+    r = subprocess.run(["gcc"] + CFLAGS + objs + ["-o", exe], cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         return {"status": "error", "detail": r.stderr[-2000:], "seconds": 0, "executions": 0}, ""
     t = time.time()
