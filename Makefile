@@ -31,7 +31,7 @@ VERIFY_ENGINES :=
 # engines run side by side, each one's output printed when it ends
 VERIFY_JOBS    ?= 2
 # the longest engines start first
-VERIFY_FIRST   := mutants-ci model
+VERIFY_FIRST   := mutants model
 TEST_SCRIPTS   := tests/suite.sh tests/warnings.sh
 
 .PHONY: all test verify tools report clean
