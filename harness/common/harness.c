@@ -47,11 +47,12 @@ void harness_begin(int cancel_budget)
     for (int i = 0; i < HARNESS_MAX_DEPTH; i++)
         harness_config.layers[i] = -1;
     harness_config.buggy_name = NULL;
-    harness_config.major = 0;
     harness_config.attempted = 0;
     harness_config.submitted = 0;
-    for (int i = 0; i <= HARNESS_MAX_REQUESTS; i++)
+    for (int i = 0; i <= HARNESS_MAX_REQUESTS; i++) {
+        harness_config.requests[i] = -1;
         harness_config.request_ids[i] = -1;
+    }
     harness_config.cancels_left = cancel_budget;
     harness_config.cleanup_done = 0;
     in_scheduler = 0;
@@ -89,7 +90,7 @@ PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower)
         if (dev != NULL)
             set_lowest(dev, pattern == P_LOWEST_INLINE_OK || pattern == P_LOWEST_INLINE_ERR,
                        (pattern == P_LOWEST_INLINE_OK || pattern == P_LOWEST_DPC_OK)
-                           ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL);
+                           ? STATUS_SUCCESS : HARNESS_TRANSFER_ERROR);
         break;
     case P_PASSTHRU:
         PassthruDriverEntry(d);
@@ -129,15 +130,44 @@ PDEVICE_OBJECT harness_choose_stack(int depth, int lowest_lo, int lowest_hi, int
     return top;
 }
 
-int harness_submit(PFILE_OBJECT file, UCHAR major)
+int harness_submit(PFILE_OBJECT file, int kind)
 {
-    NTSTATUS returned;
+    UCHAR major = IRP_MJ_READ;
+    ULONG ioctl = 0, length = HARNESS_LENGTH;
+    switch (kind) {
+    case R_READ_EMPTY:
+        length = 0;
+        break;
+    case R_IOCTL_TRANSFER:
+        major = IRP_MJ_DEVICE_CONTROL;
+        ioctl = IOCTL_SAMPLE_TRANSFER;
+        break;
+    case R_IOCTL_QUERY:
+        major = IRP_MJ_DEVICE_CONTROL;
+        ioctl = IOCTL_SAMPLE_QUERY_MODE;
+        break;
+    case R_CLEANUP:
+        major = IRP_MJ_CLEANUP;
+        length = 0;
+        harness_config.cleanup_done = 1;
+        break;
+    default:
+        break;
+    }
+    if (harness_config.attempted <= HARNESS_MAX_REQUESTS)
+        harness_config.requests[harness_config.attempted] = kind;
     harness_config.attempted++;
-    int r = IrpcSubmit(file, major, IOCTL_SAMPLE_TRANSFER, 8, &returned);
+    NTSTATUS returned;
+    int r = IrpcSubmit(file, major, ioctl, length, &returned);
     harness_check(r >= 0, IRPC_DEADLOCK, "request could not be submitted (pools too small)");
     if (harness_config.submitted < HARNESS_MAX_REQUESTS)
         harness_config.request_ids[harness_config.submitted++] = r;
     return r;
+}
+
+int harness_submit_any(PFILE_OBJECT file, int lo, int hi)
+{
+    return harness_submit(file, nondet(lo, hi));
 }
 
 void harness_interleave(void)

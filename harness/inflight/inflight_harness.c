@@ -6,6 +6,11 @@
  * IoCallDriver return, IoCompleteRequest return), CANCELS times at most;
  * deferred work in any amount at every such point.
  *
+ * Each request is a transfer (read or IOCTL_SAMPLE_TRANSFER, chosen per
+ * request): the zero-length read and the mode query are answered in the
+ * lowest driver's dispatch routine and leave nothing in flight to cancel;
+ * the stack and cleanup harnesses send them alongside pending transfers.
+ *
  * Bounds (bounds.mk): DEPTH, REQUESTS, CANCELS.  Runtime: harness/README.md.
  */
 #include "harness.h"
@@ -24,11 +29,10 @@ void harness(void)
     /* a lowest driver that finishes inline leaves nothing in flight to
      * cancel; the stack harness covers it */
     assume(harness_config.layers[0] == P_LOWEST_DPC_OK || harness_config.layers[0] == P_LOWEST_DPC_ERR);
-    harness_config.major = nondet(0, 1) ? IRP_MJ_DEVICE_CONTROL : IRP_MJ_READ;
 
     /* ---- run ------------------------------------------------------------ */
     for (int i = 0; i < HARNESS_REQUESTS; i++) {
-        harness_submit(file, harness_config.major);
+        harness_submit_any(file, R_READ, R_TRANSFER_LAST);
         harness_interleave();
     }
 
