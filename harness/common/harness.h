@@ -69,8 +69,6 @@ typedef struct {
     const char *buggy_name;                 /* name of the P_BUGGY layer */
     int attempted;                          /* requests the application started */
     int requests[HARNESS_MAX_REQUESTS + 1]; /* their kinds (R_...), in order */
-    int submitted;                          /* requests whose IoCallDriver returned */
-    int request_ids[HARNESS_MAX_REQUESTS + 1];
     int cancels_left;                       /* IoCancelIrp budget */
     int cleanup_done;
 } HARNESS_CONFIG;
@@ -78,11 +76,20 @@ extern HARNESS_CONFIG harness_config;
 
 /* Resets the reference and the configuration, installs the violation hook
  * (every finding fails the harness under its rule id) and the scheduler
- * hook (at each scheduling point: maybe cancel one submitted request while
- * the cancel budget lasts, then run any number of the deferred items). */
+ * hook (at each scheduling point: maybe cancel one application request not
+ * yet delivered while the cancel budget lasts, then run any number of the
+ * deferred items).  A request can be cancelled from the moment it is sent:
+ * while its top IoCallDriver has not returned (a layer above waits for it,
+ * or it is on its way down) as well as after. */
 void harness_begin(int cancel_budget);
 
-/* Adds a layer of the given pattern above `lower` (NULL for the lowest). */
+/* Adds a layer of the given pattern above `lower` (NULL for the lowest).
+ * The lowest driver's transfer dispatch routine is entered through the
+ * harness: when an application request arrives there, it may be cancelled
+ * first (budget permitting), as another processor could while the request
+ * was on its way down - the reference has no scheduling point in the
+ * descent, and no layer above the lowest looks at Irp->Cancel, so this is
+ * every cancel before the lowest driver queues the IRP. */
 PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower);
 /* Records a layer the harness built itself (a buggy driver). */
 void harness_note_layer(int pattern, const char *name);
@@ -97,8 +104,8 @@ int harness_submit(PFILE_OBJECT file, int kind);
 /* One request of a kind chosen among [lo, hi] (R_APP_FIRST..R_APP_LAST:
  * every kind). */
 int harness_submit_any(PFILE_OBJECT file, int lo, int hi);
-/* Between application steps: maybe cancel a submitted request (budget
- * permitting), then run any number of deferred items. */
+/* Between application steps: maybe cancel a request (budget permitting),
+ * then run any number of deferred items. */
 void harness_interleave(void);
 
 /* At quiescence: every request delivered exactly once, with the status

@@ -1,10 +1,11 @@
 /*
  * inflight_harness.c - REQUESTS application requests in flight at once on
  * one file object, over every stack of depth 1..DEPTH; IoCancelIrp on any
- * submitted request at any point: between the application's steps and at
- * every scheduling point of the reference (lock release, DPC queued,
- * IoCallDriver return, IoCompleteRequest return), CANCELS times at most;
- * deferred work in any amount at every such point.
+ * request not yet delivered at any point: between the application's steps,
+ * at every scheduling point of the reference (lock release, DPC queued,
+ * IoCallDriver return, IoCompleteRequest return), and when it reaches the
+ * lowest driver (cancelled on its way down, before it is queued), CANCELS
+ * times at most; deferred work in any amount at every such point.
  *
  * Each request is a transfer (read or IOCTL_SAMPLE_TRANSFER, chosen per
  * request): the zero-length read and the mode query are answered in the
