@@ -90,7 +90,10 @@ static void set_lowest(PDEVICE_OBJECT dev, BOOLEAN inline_, NTSTATUS status)
     ext->TransferStatus = status;
 }
 
-/* lowest.c's transfer dispatch routine, entered through lowest_arrival */
+/* lowest.c's own driver object: its transfer dispatch routine is what
+ * lowest_arrival calls (read from this one object, not from drivers[],
+ * so that Eva knows which routine it is) */
+static DRIVER_OBJECT lowest_own;
 static PDRIVER_DISPATCH lowest_transfer;
 
 /* An application request arrives at the lowest driver: it may have been
@@ -113,8 +116,10 @@ PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower)
     case P_LOWEST_INLINE_ERR:
     case P_LOWEST_DPC_OK:
     case P_LOWEST_DPC_ERR:
+        IrpcInitDriver(&lowest_own);
+        LowestDriverEntry(&lowest_own);
+        lowest_transfer = lowest_own.MajorFunction[IRP_MJ_READ];
         LowestDriverEntry(d);
-        lowest_transfer = d->MajorFunction[IRP_MJ_READ];
         d->MajorFunction[IRP_MJ_READ] = lowest_arrival;
         d->MajorFunction[IRP_MJ_WRITE] = lowest_arrival;
         d->MajorFunction[IRP_MJ_DEVICE_CONTROL] = lowest_arrival;
