@@ -1,5 +1,6 @@
 /*
- * cleanup_harness.c - REQUESTS requests queued on one file object, then
+ * cleanup_harness.c - REQUESTS requests of any kind (harness.h) on one
+ * file object, the transfers among them queued by the lowest driver, then
  * IRP_MJ_CLEANUP for that file object sent down the same stack (depth
  * 1..DEPTH, every pattern): the lowest driver's DispatchCleanup must
  * complete every queued IRP of the file before the cleanup IRP.  Deferred
@@ -23,15 +24,13 @@ void harness(void)
     /* ---- assumptions --------------------------------------------------- */
     /* only a lowest driver that queues can have IRPs queued at cleanup */
     assume(file != NULL);
-    harness_config.major = nondet(0, 1) ? IRP_MJ_DEVICE_CONTROL : IRP_MJ_READ;
 
     /* ---- run ------------------------------------------------------------ */
     for (int i = 0; i < HARNESS_REQUESTS; i++) {
-        harness_submit(file, harness_config.major);
+        harness_submit_any(file, R_APP_FIRST, R_APP_LAST);
         harness_interleave();
     }
-    harness_config.cleanup_done = 1;
-    harness_submit(file, IRP_MJ_CLEANUP);
+    harness_submit(file, R_CLEANUP);
     harness_interleave();
 
     /* ---- assertions ----------------------------------------------------- */

@@ -13,16 +13,34 @@ static void on_violation(const IRPC_FINDING *finding)
     harness_check(0, finding->rule, finding->message);
 }
 
+/* Application requests IoCancelIrp can still reach: sent (the top
+ * IoCallDriver may not have returned yet) and not yet delivered. */
+static int cancellable(int ids[IRPC_MAX_REQUESTS])
+{
+    int n = 0;
+    for (int r = 0; r < IRPC_MAX_REQUESTS; r++)
+        if (irpc.requests[r].used && irpc.requests[r].irp >= 0)
+            ids[n++] = r;
+    return n;
+}
+
+static void cancel(int request)
+{
+    harness_config.cancels_left--;
+    IrpcCancelRequest(request);
+}
+
 static void maybe_cancel(void)
 {
-    HARNESS_CONFIG *c = &harness_config;
-    if (c->cancels_left <= 0 || c->submitted == 0)
+    int ids[IRPC_MAX_REQUESTS];
+    if (harness_config.cancels_left <= 0)
         return;
-    int which = nondet(0, c->submitted);     /* 0: no cancel now */
-    if (which > 0) {
-        c->cancels_left--;
-        IrpcCancelRequest(c->request_ids[which - 1]);
-    }
+    int n = cancellable(ids);
+    if (n == 0)
+        return;
+    int which = nondet(0, n);     /* 0: no cancel now */
+    if (which > 0)
+        cancel(ids[which - 1]);
 }
 
 /* The scheduler hook: what another processor might do at this point. */
@@ -47,11 +65,9 @@ void harness_begin(int cancel_budget)
     for (int i = 0; i < HARNESS_MAX_DEPTH; i++)
         harness_config.layers[i] = -1;
     harness_config.buggy_name = NULL;
-    harness_config.major = 0;
     harness_config.attempted = 0;
-    harness_config.submitted = 0;
     for (int i = 0; i <= HARNESS_MAX_REQUESTS; i++)
-        harness_config.request_ids[i] = -1;
+        harness_config.requests[i] = -1;
     harness_config.cancels_left = cancel_budget;
     harness_config.cleanup_done = 0;
     in_scheduler = 0;
@@ -74,6 +90,22 @@ static void set_lowest(PDEVICE_OBJECT dev, BOOLEAN inline_, NTSTATUS status)
     ext->TransferStatus = status;
 }
 
+/* lowest.c's own driver object: its transfer dispatch routine is what
+ * lowest_arrival calls (read from this one object, not from drivers[],
+ * so that Eva knows which routine it is) */
+static DRIVER_OBJECT lowest_own;
+static PDRIVER_DISPATCH lowest_transfer;
+
+/* An application request arrives at the lowest driver: it may have been
+ * cancelled on its way down (Irp->Cancel set, no cancel routine yet). */
+static NTSTATUS lowest_arrival(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    int slot = IrpcIrpSlot(Irp);
+    if (slot >= 0 && irpc.life[slot].request >= 0 && harness_config.cancels_left > 0 && nondet(0, 1))
+        cancel(irpc.life[slot].request);
+    return lowest_transfer(DeviceObject, Irp);
+}
+
 PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower)
 {
     PDRIVER_OBJECT d = &drivers[pattern];
@@ -84,12 +116,18 @@ PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower)
     case P_LOWEST_INLINE_ERR:
     case P_LOWEST_DPC_OK:
     case P_LOWEST_DPC_ERR:
+        IrpcInitDriver(&lowest_own);
+        LowestDriverEntry(&lowest_own);
+        lowest_transfer = lowest_own.MajorFunction[IRP_MJ_READ];
         LowestDriverEntry(d);
+        d->MajorFunction[IRP_MJ_READ] = lowest_arrival;
+        d->MajorFunction[IRP_MJ_WRITE] = lowest_arrival;
+        d->MajorFunction[IRP_MJ_DEVICE_CONTROL] = lowest_arrival;
         dev = LowestAddDevice(d);
         if (dev != NULL)
             set_lowest(dev, pattern == P_LOWEST_INLINE_OK || pattern == P_LOWEST_INLINE_ERR,
                        (pattern == P_LOWEST_INLINE_OK || pattern == P_LOWEST_DPC_OK)
-                           ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL);
+                           ? STATUS_SUCCESS : HARNESS_TRANSFER_ERROR);
         break;
     case P_PASSTHRU:
         PassthruDriverEntry(d);
@@ -129,15 +167,42 @@ PDEVICE_OBJECT harness_choose_stack(int depth, int lowest_lo, int lowest_hi, int
     return top;
 }
 
-int harness_submit(PFILE_OBJECT file, UCHAR major)
+int harness_submit(PFILE_OBJECT file, int kind)
 {
-    NTSTATUS returned;
+    UCHAR major = IRP_MJ_READ;
+    ULONG ioctl = 0, length = HARNESS_LENGTH;
+    switch (kind) {
+    case R_READ_EMPTY:
+        length = 0;
+        break;
+    case R_IOCTL_TRANSFER:
+        major = IRP_MJ_DEVICE_CONTROL;
+        ioctl = IOCTL_SAMPLE_TRANSFER;
+        break;
+    case R_IOCTL_QUERY:
+        major = IRP_MJ_DEVICE_CONTROL;
+        ioctl = IOCTL_SAMPLE_QUERY_MODE;
+        break;
+    case R_CLEANUP:
+        major = IRP_MJ_CLEANUP;
+        length = 0;
+        harness_config.cleanup_done = 1;
+        break;
+    default:
+        break;
+    }
+    if (harness_config.attempted <= HARNESS_MAX_REQUESTS)
+        harness_config.requests[harness_config.attempted] = kind;
     harness_config.attempted++;
-    int r = IrpcSubmit(file, major, IOCTL_SAMPLE_TRANSFER, 8, &returned);
+    NTSTATUS returned;
+    int r = IrpcSubmit(file, major, ioctl, length, &returned);
     harness_check(r >= 0, IRPC_DEADLOCK, "request could not be submitted (pools too small)");
-    if (harness_config.submitted < HARNESS_MAX_REQUESTS)
-        harness_config.request_ids[harness_config.submitted++] = r;
     return r;
+}
+
+int harness_submit_any(PFILE_OBJECT file, int lo, int hi)
+{
+    return harness_submit(file, nondet(lo, hi));
 }
 
 void harness_interleave(void)

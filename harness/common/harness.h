@@ -12,13 +12,20 @@
 #include "drivers.h"
 #include "nondet.h"
 
+/* How the lowest driver fails a transfer in the error patterns: an error
+ * no sample driver produces itself (they use STATUS_INVALID_PARAMETER,
+ * STATUS_INVALID_DEVICE_REQUEST, STATUS_CANCELLED, STATUS_INSUFFICIENT_RESOURCES,
+ * and syncioctl starts its status block at STATUS_UNSUCCESSFUL), so a layer
+ * that loses or rewrites a lower driver's error is seen. */
+#define HARNESS_TRANSFER_ERROR STATUS_NOT_SUPPORTED
+
 /* Layer patterns: the four ways the lowest driver can finish a transfer,
  * then every pattern an upper driver of src/drivers/ implements. */
 enum {
     P_LOWEST_INLINE_OK = 0,  /* lowest.c, CompleteInline, STATUS_SUCCESS */
-    P_LOWEST_INLINE_ERR,     /* lowest.c, CompleteInline, STATUS_UNSUCCESSFUL */
+    P_LOWEST_INLINE_ERR,     /* lowest.c, CompleteInline, HARNESS_TRANSFER_ERROR */
     P_LOWEST_DPC_OK,         /* lowest.c, mark pending, queue, DPC completes with success */
-    P_LOWEST_DPC_ERR,        /* ... with STATUS_UNSUCCESSFUL */
+    P_LOWEST_DPC_ERR,        /* ... with HARNESS_TRANSFER_ERROR */
     P_PASSTHRU,              /* passthru.c: skip and forward */
     P_PROPAGATE,             /* propagate.c: copy, routine propagates pending, continue */
     P_FWDWAIT,               /* fwdwait.c: routine stops, wait, complete again */
@@ -32,6 +39,26 @@ enum {
     P_BUGGY = 100            /* a layer from harness/negative/ */
 };
 
+/* Application requests: every kind the sample drivers tell apart.  The
+ * lowest driver answers a zero-length read and the mode query in its
+ * dispatch routine whatever its pattern (STATUS_INVALID_PARAMETER, and
+ * STATUS_SUCCESS with no device I/O); allocirp passes both down in an IRP of
+ * its own; asyncfsd reads into its own buffer for every read and passes
+ * device controls down; syncioctl sends a transfer of its own for every
+ * device control and passes reads down. */
+enum {
+    R_READ = 0,              /* IRP_MJ_READ of HARNESS_LENGTH bytes: a transfer */
+    R_IOCTL_TRANSFER,        /* IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_TRANSFER: a transfer */
+    R_READ_EMPTY,            /* IRP_MJ_READ of 0 bytes: refused by the lowest driver */
+    R_IOCTL_QUERY,           /* IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_QUERY_MODE: no device I/O */
+    R_CLEANUP,               /* IRP_MJ_CLEANUP for the file */
+    R_COUNT,
+    R_APP_FIRST = R_READ,    /* the application's requests (not cleanup) */
+    R_APP_LAST = R_IOCTL_QUERY,
+    R_TRANSFER_LAST = R_IOCTL_TRANSFER  /* R_READ..: the ones the lowest driver may pend */
+};
+#define HARNESS_LENGTH 8
+
 #define HARNESS_MAX_DEPTH 6
 #define HARNESS_MAX_REQUESTS 6
 
@@ -40,10 +67,8 @@ typedef struct {
     int depth;
     int layers[HARNESS_MAX_DEPTH];          /* layers[0] is the lowest */
     const char *buggy_name;                 /* name of the P_BUGGY layer */
-    UCHAR major;
     int attempted;                          /* requests the application started */
-    int submitted;                          /* requests whose IoCallDriver returned */
-    int request_ids[HARNESS_MAX_REQUESTS + 1];
+    int requests[HARNESS_MAX_REQUESTS + 1]; /* their kinds (R_...), in order */
     int cancels_left;                       /* IoCancelIrp budget */
     int cleanup_done;
 } HARNESS_CONFIG;
@@ -51,11 +76,20 @@ extern HARNESS_CONFIG harness_config;
 
 /* Resets the reference and the configuration, installs the violation hook
  * (every finding fails the harness under its rule id) and the scheduler
- * hook (at each scheduling point: maybe cancel one submitted request while
- * the cancel budget lasts, then run any number of the deferred items). */
+ * hook (at each scheduling point: maybe cancel one application request not
+ * yet delivered while the cancel budget lasts, then run any number of the
+ * deferred items).  A request can be cancelled from the moment it is sent:
+ * while its top IoCallDriver has not returned (a layer above waits for it,
+ * or it is on its way down) as well as after. */
 void harness_begin(int cancel_budget);
 
-/* Adds a layer of the given pattern above `lower` (NULL for the lowest). */
+/* Adds a layer of the given pattern above `lower` (NULL for the lowest).
+ * The lowest driver's transfer dispatch routine is entered through the
+ * harness: when an application request arrives there, it may be cancelled
+ * first (budget permitting), as another processor could while the request
+ * was on its way down - the reference has no scheduling point in the
+ * descent, and no layer above the lowest looks at Irp->Cancel, so this is
+ * every cancel before the lowest driver queues the IRP. */
 PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower);
 /* Records a layer the harness built itself (a buggy driver). */
 void harness_note_layer(int pattern, const char *name);
@@ -64,10 +98,14 @@ void harness_note_layer(int pattern, const char *name);
  * among [lowest_lo, lowest_hi], each upper one among [upper_lo, upper_hi]. */
 PDEVICE_OBJECT harness_choose_stack(int depth, int lowest_lo, int lowest_hi, int upper_lo, int upper_hi);
 
-/* The application: one request to the file's stack (records its id). */
-int harness_submit(PFILE_OBJECT file, UCHAR major);
-/* Between application steps: maybe cancel a submitted request (budget
- * permitting), then run any number of deferred items. */
+/* The application: one request of kind R_... to the file's stack; returns
+ * the request index. */
+int harness_submit(PFILE_OBJECT file, int kind);
+/* One request of a kind chosen among [lo, hi] (R_APP_FIRST..R_APP_LAST:
+ * every kind). */
+int harness_submit_any(PFILE_OBJECT file, int lo, int hi);
+/* Between application steps: maybe cancel a request (budget permitting),
+ * then run any number of deferred items. */
 void harness_interleave(void);
 
 /* At quiescence: every request delivered exactly once, with the status

@@ -8,16 +8,10 @@ static const char *const names[P_COUNT] = {
     "passthru", "propagate", "fwdwait", "allocirp", "asyncfsd", "syncioctl"
 };
 
-static const char *major_name(UCHAR m)
-{
-    switch (m) {
-    case IRP_MJ_READ: return "IRP_MJ_READ";
-    case IRP_MJ_WRITE: return "IRP_MJ_WRITE";
-    case IRP_MJ_DEVICE_CONTROL: return "IRP_MJ_DEVICE_CONTROL";
-    case IRP_MJ_CLEANUP: return "IRP_MJ_CLEANUP";
-    default: return "?";
-    }
-}
+static const char *const request_names[R_COUNT] = {
+    "IRP_MJ_READ", "IOCTL_SAMPLE_TRANSFER", "IRP_MJ_READ of 0 bytes", "IOCTL_SAMPLE_QUERY_MODE",
+    "IRP_MJ_CLEANUP"
+};
 
 void harness_print_config(void *stream)
 {
@@ -29,6 +23,11 @@ void harness_print_config(void *stream)
         const char *n = p == P_BUGGY ? c->buggy_name : (p >= 0 && p < P_COUNT ? names[p] : "?");
         fprintf(out, "%s dev %d %s", i == 0 ? "" : " <-", i + 1, n != NULL ? n : "buggy");
     }
-    fprintf(out, "; %d request(s) %s%s\n", c->attempted - c->cleanup_done, major_name(c->major),
-            c->cleanup_done ? ", then IRP_MJ_CLEANUP" : "");
+    fprintf(out, "; %d request(s)", c->attempted - c->cleanup_done);
+    for (int i = 0; i < c->attempted && i <= HARNESS_MAX_REQUESTS; i++) {
+        int k = c->requests[i];
+        fprintf(out, "%s%s", i == 0 ? " " : k == R_CLEANUP ? ", then " : ", ",
+                k >= 0 && k < R_COUNT ? request_names[k] : "?");
+    }
+    fprintf(out, "\n");
 }

@@ -1,10 +1,16 @@
 /*
  * inflight_harness.c - REQUESTS application requests in flight at once on
  * one file object, over every stack of depth 1..DEPTH; IoCancelIrp on any
- * submitted request at any point: between the application's steps and at
- * every scheduling point of the reference (lock release, DPC queued,
- * IoCallDriver return, IoCompleteRequest return), CANCELS times at most;
- * deferred work in any amount at every such point.
+ * request not yet delivered at any point: between the application's steps,
+ * at every scheduling point of the reference (lock release, DPC queued,
+ * IoCallDriver return, IoCompleteRequest return), and when it reaches the
+ * lowest driver (cancelled on its way down, before it is queued), CANCELS
+ * times at most; deferred work in any amount at every such point.
+ *
+ * Each request is a transfer (read or IOCTL_SAMPLE_TRANSFER, chosen per
+ * request): the zero-length read and the mode query are answered in the
+ * lowest driver's dispatch routine and leave nothing in flight to cancel;
+ * the stack and cleanup harnesses send them alongside pending transfers.
  *
  * Bounds (bounds.mk): DEPTH, REQUESTS, CANCELS.  Runtime: harness/README.md.
  */
@@ -24,11 +30,10 @@ void harness(void)
     /* a lowest driver that finishes inline leaves nothing in flight to
      * cancel; the stack harness covers it */
     assume(harness_config.layers[0] == P_LOWEST_DPC_OK || harness_config.layers[0] == P_LOWEST_DPC_ERR);
-    harness_config.major = nondet(0, 1) ? IRP_MJ_DEVICE_CONTROL : IRP_MJ_READ;
 
     /* ---- run ------------------------------------------------------------ */
     for (int i = 0; i < HARNESS_REQUESTS; i++) {
-        harness_submit(file, harness_config.major);
+        harness_submit_any(file, R_READ, R_TRANSFER_LAST);
         harness_interleave();
     }
 

@@ -328,21 +328,21 @@ static PDEVICE_OBJECT BadCleanupAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
     return QueueAdd(d, 2);
 }
 
-/* name, rule, add, is_lowest, lowest patterns below, major, cleanup */
+/* name, rule, add, is_lowest, lowest patterns below, request, cleanup */
 const BUGGY_LAYER buggy_layers[] = {
-    {"hold-forever", IRPC_OriginatorNotifiedOnce, HoldAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"mark-in-routine-always", IRPC_PendingReturnedConsistency, MarkAlwaysAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"allocirp-no-free", IRPC_AllocatedIrpLeak, LeakAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"cleanup-leaves-queued", IRPC_CleanupCompletesQueued, BadCleanupAdd, 1, 0, 0, IRP_MJ_READ, 1},
-    {"complete-in-routine", IRPC_DoubleCompletion, RecompleteAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"routine-no-propagate", IRPC_CompletionRoutinePending, NoPropagateAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"mark-after-unlock", IRPC_MarkingQueuedIrps, MarkLateAdd, 1, 0, 0, IRP_MJ_READ, 0},
-    {"fwdwait-no-wait", IRPC_CompleteRequest, NoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"syncioctl-no-wait", IRPC_IoBuildDeviceControlWait, SyncNoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_DEVICE_CONTROL, 0},
-    {"allocirp-routine-continues", IRPC_AllocatedIrpMustStop, ContinueAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"allocirp-no-cancel-routine", IRPC_IoAllocateForward, NoCancelAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"mark-then-return-lower-status", IRPC_MarkIrpPending, MarkNoPendingAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
-    {"return-success-untouched", IRPC_IrpProcessingComplete, ForgetAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, IRP_MJ_READ, 0},
+    {"hold-forever", IRPC_OriginatorNotifiedOnce, HoldAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"mark-in-routine-always", IRPC_PendingReturnedConsistency, MarkAlwaysAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"allocirp-no-free", IRPC_AllocatedIrpLeak, LeakAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"cleanup-leaves-queued", IRPC_CleanupCompletesQueued, BadCleanupAdd, 1, 0, 0, R_READ, 1},
+    {"complete-in-routine", IRPC_DoubleCompletion, RecompleteAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"routine-no-propagate", IRPC_CompletionRoutinePending, NoPropagateAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"mark-after-unlock", IRPC_MarkingQueuedIrps, MarkLateAdd, 1, 0, 0, R_READ, 0},
+    {"fwdwait-no-wait", IRPC_CompleteRequest, NoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"syncioctl-no-wait", IRPC_IoBuildDeviceControlWait, SyncNoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_IOCTL_TRANSFER, 0},
+    {"allocirp-routine-continues", IRPC_AllocatedIrpMustStop, ContinueAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"allocirp-no-cancel-routine", IRPC_IoAllocateForward, NoCancelAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"mark-then-return-lower-status", IRPC_MarkIrpPending, MarkNoPendingAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"return-success-untouched", IRPC_IrpProcessingComplete, ForgetAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
 };
 const int buggy_layer_count = (int)(sizeof buggy_layers / sizeof buggy_layers[0]);
 

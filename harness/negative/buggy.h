@@ -17,7 +17,7 @@ typedef struct {
     BUGGY_ADD_DEVICE *add;     /* fills the driver object and adds a device */
     int is_lowest;             /* the buggy driver is the lowest layer */
     int lowest_lo, lowest_hi;  /* otherwise: lowest patterns below it */
-    UCHAR major;               /* request sent */
+    int request;               /* request sent (R_READ, R_IOCTL_TRANSFER) */
     int cleanup;               /* then IRP_MJ_CLEANUP on the same file */
 } BUGGY_LAYER;
 

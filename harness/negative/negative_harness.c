@@ -33,14 +33,12 @@ void harness(void)
 
     /* ---- assumptions --------------------------------------------------- */
     assume(top != NULL && file != NULL);
-    harness_config.major = bug->major;
 
     /* ---- run ------------------------------------------------------------ */
-    harness_submit(file, bug->major);
+    harness_submit(file, bug->request);
     harness_interleave();
     if (bug->cleanup) {
-        harness_config.cleanup_done = 1;
-        harness_submit(file, IRP_MJ_CLEANUP);
+        harness_submit(file, R_CLEANUP);
         harness_interleave();
     }
 

@@ -20,11 +20,10 @@ void harness(void)
 
     /* ---- assumptions --------------------------------------------------- */
     assume(file != NULL);
-    harness_config.major = nondet(0, 1) ? IRP_MJ_DEVICE_CONTROL : IRP_MJ_READ;
 
     /* ---- run ------------------------------------------------------------ */
     for (int i = 0; i < HARNESS_REQUESTS; i++) {
-        harness_submit(file, harness_config.major);
+        harness_submit_any(file, R_APP_FIRST, R_APP_LAST);
         harness_interleave();
     }
 
