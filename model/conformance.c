@@ -5,6 +5,12 @@
  * IrpcRunAllDeferred) and prints what the application saw:
  *   RETURNED DELIVERED_STATUS DELIVERED_COUNT FINDINGS
  * usage: conformance UPPER LOWER   (model pattern numbers, model/layers.h)
+ *
+ * syncioctl.c (P_SYNC) builds its synchronous IOCTL only for a device-control
+ * request and passes every other request down; the model's application sends
+ * reads and its P_SYNC layer answers them the way syncioctl.c answers a
+ * device-control request, so for P_SYNC the application's request here is a
+ * device control.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +30,9 @@ int main(int argc, char **argv)
     PDEVICE_OBJECT low = LowestAddDevice(&lowdrv);
     LOWEST_EXTENSION *lx = low->DeviceExtension;
     lx->CompleteInline = lower != P_PEND;
-    lx->TransferStatus = STATUS_SUCCESS;
+    /* lowest.c completes a zero-length read with STATUS_INVALID_PARAMETER;
+     * syncioctl.c's IOCTL always has a length, so its error is configured */
+    lx->TransferStatus = upper == P_SYNC && lower == P_DONE_ERR ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
     IrpcInitDriver(&updrv);
     PDEVICE_OBJECT top = NULL;
     switch (upper) {
@@ -32,12 +40,13 @@ int main(int argc, char **argv)
     case P_COPY: PropagateDriverEntry(&updrv); top = PropagateAddDevice(&updrv, low); break;
     case P_WAIT: FwdWaitDriverEntry(&updrv); top = FwdWaitAddDevice(&updrv, low); break;
     case P_ALLOC: AllocIrpDriverEntry(&updrv); top = AllocIrpAddDevice(&updrv, low); break;
+    case P_SYNC: SyncIoctlDriverEntry(&updrv); top = SyncIoctlAddDevice(&updrv, low); break;
     default: return 2;
     }
     PFILE_OBJECT file = IrpcOpenFile(top);
     NTSTATUS returned;
-    /* lowest.c completes a zero-length read with STATUS_INVALID_PARAMETER */
-    int r = IrpcSubmit(file, IRP_MJ_READ, 0, lower == P_DONE_ERR ? 0 : 16, &returned);
+    int r = upper == P_SYNC ? IrpcSubmit(file, IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_TRANSFER, 16, &returned)
+                            : IrpcSubmit(file, IRP_MJ_READ, 0, lower == P_DONE_ERR ? 0 : 16, &returned);
     IrpcRunAllDeferred();
     IrpcQuiesce();
     if (r < 0)

@@ -31,6 +31,13 @@
  *                           once, and stays delivered once;
  *   AllocatedIrpLeak        [](live -> <> !live)  every IRP a driver
  *                           created is eventually freed.
+ *
+ * Upper layers may also build a synchronous IRP (L_SYNC, L_SYNC_FSD:
+ * IoBuildDeviceIoControlRequest / IoBuildSynchronousFsdRequest, after
+ * syncioctl.c), send it, and block on its event (a c_expr guard) while the
+ * DPC on cpu1 completes it; the default configurations keep them out of
+ * UPPER_SET and model/verify.sh checks them in their own configuration with
+ * TOP_SET (the top layer's choices).
  */
 
 #ifndef NDEV
@@ -57,10 +64,15 @@
 #define L_DONE_OK  5
 #define L_DONE_ERR 6
 #define L_PEND     7
+#define L_SYNC     8
+#define L_SYNC_FSD 9
 
 /* which patterns the layers may take: bit (1 << pattern) */
 #ifndef UPPER_SET
 #define UPPER_SET  126   /* skip, copy, wait, alloc, complete ok, complete error */
+#endif
+#ifndef TOP_SET
+#define TOP_SET    UPPER_SET   /* level 0 (the top) when NDEV > 1; 768: the two synchronous builders */
 #endif
 #ifndef LOWEST_SET
 #define LOWEST_SET 224   /* complete ok, complete error, pend+queue+DPC */
@@ -70,6 +82,8 @@
 #define B_MARK_AFTER_UNLOCK 1
 #define B_NO_WAIT           4
 #define B_CLEANUP_EARLY     8
+#define B_SYNC_NO_WAIT      12
+#define B_SYNC_DRIVER_EVENT 15
 
 #define TOTAL (NREQ + CLEANUP)
 
@@ -110,6 +124,8 @@ inline choose(i, set)
     :: (set & (1 << L_DONE_OK))  -> pat[i] = L_DONE_OK
     :: (set & (1 << L_DONE_ERR)) -> pat[i] = L_DONE_ERR
     :: (set & (1 << L_PEND))     -> pat[i] = L_PEND
+    :: (set & (1 << L_SYNC))     -> pat[i] = L_SYNC
+    :: (set & (1 << L_SYNC_FSD)) -> pat[i] = L_SYNC_FSD
     fi
 }
 
@@ -183,6 +199,14 @@ inline enter()
              :: else -> ph[lvl] = PH_RET
              fi
           }
+       :: pat[lvl] == L_SYNC || pat[lvl] == L_SYNC_FSD ->
+          atomic {
+             STEP(0, now.ares = m_sync_build(now.lvl, now.pat[now.lvl] == L_SYNC_FSD));
+             if
+             :: ares -> STEP(0, now.ares = m_call_lower(now.lvl, m_own(now.lvl))); descend()
+             :: else -> ph[lvl] = PH_RET
+             fi
+          }
        :: pat[lvl] == L_DONE_OK ->
           atomic { STEP(0, m_complete_now(now.lvl, STATUS_SUCCESS)); ph[lvl] = PH_RET }
        :: pat[lvl] == L_DONE_ERR ->
@@ -205,6 +229,16 @@ inline after()
        atomic { STEP(0, m_wait_complete(now.lvl)); ph[lvl] = PH_RET }
     :: !cln && pat[lvl] == L_ALLOC ->
        atomic { STEP(0, m_alloc_after(now.lvl)); ph[lvl] = PH_RET }
+    :: !cln && (pat[lvl] == L_SYNC || pat[lvl] == L_SYNC_FSD) ->
+       /* the wait blocks this processor until the DPC on cpu1 completed the
+        * built IRP (the I/O manager signals the event at its delivery) */
+#if BUG == B_SYNC_DRIVER_EVENT
+       STEP(0, m_sync_signal(now.lvl));
+#endif
+#if BUG != B_SYNC_NO_WAIT
+       atomic { c_expr { G_WAIT_READY } -> STEP(0, m_wait(now.lvl)) };
+#endif
+       atomic { STEP(0, m_sync_complete(now.lvl)); ph[lvl] = PH_RET }
     fi
 }
 
@@ -286,7 +320,8 @@ init {
     byte i = 0;
     atomic {
        do
-       :: i < NDEV - 1 -> choose(i, UPPER_SET); i++
+       :: i == 0 && i < NDEV - 1 -> choose(i, TOP_SET); i++
+       :: i > 0 && i < NDEV - 1 -> choose(i, UPPER_SET); i++
        :: i == NDEV - 1 -> choose(i, LOWEST_SET); break
        od;
 #ifdef PAT0

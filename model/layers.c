@@ -28,6 +28,7 @@ extern int readtrail;
 static IO_COMPLETION_ROUTINE m_prop_routine;
 static IO_COMPLETION_ROUTINE m_wait_routine;
 static IO_COMPLETION_ROUTINE m_alloc_routine;
+static IO_COMPLETION_ROUTINE m_sync_routine;
 static DRIVER_CANCEL m_cancel_routine;
 static KDEFERRED_ROUTINE m_dpc_routine;
 
@@ -142,6 +143,8 @@ static const char *pattern_name(int p)
     case P_DONE_OK: return "complete at once with STATUS_SUCCESS";
     case P_DONE_ERR: return "complete at once with STATUS_INVALID_PARAMETER";
     case P_PEND: return "mark pending, queue with cancel routine, DPC (lowest)";
+    case P_SYNC: return "synchronous IOCTL (IoBuildDeviceIoControlRequest), wait, complete (syncioctl)";
+    case P_SYNC_FSD: return "synchronous read (IoBuildSynchronousFsdRequest), wait, complete";
     default: return "?";
     }
 }
@@ -369,6 +372,70 @@ void m_complete_now(int level, NTSTATUS status)
     irp->IoStatus.Information = 0;
     IoCompleteRequest(irp, IO_NO_INCREMENT);
     mdl.lv[level].ret = status;
+}
+
+/* a synchronous IRP (syncioctl.c): build it with the event and status block
+ * it waits on, send it, wait on the event if IoCallDriver returned
+ * STATUS_PENDING, read the status block, complete the original request.
+ * The I/O manager signals the event and frees the built IRP.  The model's
+ * application sends reads: this layer answers them the way syncioctl.c
+ * answers a device-control request (a transfer IOCTL, or a read of the same
+ * length from IoBuildSynchronousFsdRequest). */
+#define MDL_IOCTL_TRANSFER 0x00222004u   /* IOCTL_SAMPLE_TRANSFER (src/drivers/drivers.h) */
+
+static NTSTATUS m_sync_routine(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    /* seeded bug: the creator signals the event the I/O manager signals */
+    UNREFERENCED_PARAMETER(DeviceObject);
+    UNREFERENCED_PARAMETER(Irp);
+    KeSetEvent((PKEVENT)Context, IO_NO_INCREMENT, FALSE);
+    return STATUS_CONTINUE_COMPLETION;
+}
+
+int m_sync_build(int level, int fsd)
+{
+    MDL_LEVEL *lv = &mdl.lv[level];
+    PIRP irp = irp_of(level);
+    PDEVICE_OBJECT lower = &irpc.devices[dev_of(level + 1)];
+    ULONG length = IoGetCurrentIrpStackLocation(irp)->Parameters.Read.Length;
+    lv->iosb.Status = STATUS_UNSUCCESSFUL;
+    lv->iosb.Information = 0;
+    KeInitializeEvent(&lv->event, NotificationEvent, FALSE);
+    PIRP built = fsd ? IoBuildSynchronousFsdRequest(IRP_MJ_READ, lower, NULL, length, NULL, &lv->event, &lv->iosb)
+                     : IoBuildDeviceIoControlRequest(MDL_IOCTL_TRANSFER, lower, NULL, 0, NULL, length, FALSE,
+                                                     &lv->event, &lv->iosb);
+    if (built == NULL) {
+        m_complete_now(level, STATUS_INSUFFICIENT_RESOURCES);
+        return 0;
+    }
+    if (mdl.bug == BUG_SYNC_ROUTINE_EVENT)
+        IoSetCompletionRoutine(built, m_sync_routine, &lv->event, TRUE, TRUE, TRUE);
+    lv->own = IrpcIrpSlot(built);
+    return 1;
+}
+
+/* seeded bug: on STATUS_PENDING the driver signals the event itself (while
+ * the built IRP may still be queued below) and then waits */
+void m_sync_signal(int level)
+{
+    if (mdl.bug == BUG_SYNC_DRIVER_EVENT && mdl.lv[level].lower == STATUS_PENDING)
+        KeSetEvent(&mdl.lv[level].event, IO_NO_INCREMENT, FALSE);
+}
+
+/* after the wait (m_wait) when IoCallDriver returned STATUS_PENDING */
+void m_sync_complete(int level)
+{
+    MDL_LEVEL *lv = &mdl.lv[level];
+    PIRP irp = irp_of(level);
+    NTSTATUS status = lv->lower;
+    if (status == STATUS_PENDING)
+        status = lv->iosb.Status;   /* BUG_SYNC_NO_WAIT: read before the I/O manager wrote it */
+    if (mdl.bug == BUG_SYNC_FREE)
+        IoFreeIrp(&irpc.irps[lv->own]);   /* the I/O manager frees it, not the driver */
+    irp->IoStatus.Status = status;
+    irp->IoStatus.Information = NT_SUCCESS(status) ? lv->iosb.Information : 0;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    lv->ret = status;
 }
 
 /* ---- the lowest driver ---------------------------------------------------- */

@@ -31,7 +31,9 @@ enum {
     P_ALLOC = 4,      /* create an IRP, free it in its routine (allocirp.c) */
     P_DONE_OK = 5,    /* complete at once with STATUS_SUCCESS */
     P_DONE_ERR = 6,   /* complete at once with STATUS_INVALID_PARAMETER */
-    P_PEND = 7        /* lowest: mark pending, queue with a cancel routine, DPC (lowest.c) */
+    P_PEND = 7,       /* lowest: mark pending, queue with a cancel routine, DPC (lowest.c) */
+    P_SYNC = 8,       /* synchronous IOCTL from IoBuildDeviceIoControlRequest, wait, complete (syncioctl.c) */
+    P_SYNC_FSD = 9    /* same with a read from IoBuildSynchronousFsdRequest */
 };
 
 /* seeded bugs (0: none); same numbers in irpc.pml */
@@ -47,7 +49,11 @@ enum {
     BUG_CLEANUP_EARLY = 8,       /* cleanup completes its IRP before the queued ones */
     BUG_CLEANUP_DROPS = 9,       /* cleanup dequeues IRPs and never completes them */
     BUG_PROP_NO_MARK = 10,       /* completion routine does not propagate PendingReturned */
-    BUG_DOUBLE_ALLOC = 11        /* creator completes its own created IRP again after the routine */
+    BUG_DOUBLE_ALLOC = 11,       /* creator completes its own created IRP again after the routine */
+    BUG_SYNC_NO_WAIT = 12,       /* synchronous IRP: reads the status block without waiting on STATUS_PENDING */
+    BUG_SYNC_FREE = 13,          /* synchronous IRP: the driver frees it after the wait */
+    BUG_SYNC_ROUTINE_EVENT = 14, /* synchronous IRP: the creator's completion routine signals its event */
+    BUG_SYNC_DRIVER_EVENT = 15   /* synchronous IRP: the driver signals its event itself on STATUS_PENDING */
 };
 
 typedef struct {
@@ -55,8 +61,9 @@ typedef struct {
     IRPC_CALL call;          /* the IoCallDriver that entered this level */
     NTSTATUS ret;            /* what the dispatch routine returns */
     NTSTATUS lower;          /* what its own IoCallDriver returned */
-    int own;                 /* IRP it created (P_ALLOC), -1 */
-    KEVENT event;            /* P_WAIT */
+    int own;                 /* IRP it created (P_ALLOC) or built (P_SYNC*), -1 */
+    KEVENT event;            /* P_WAIT, P_SYNC*: the event it waits on */
+    IO_STATUS_BLOCK iosb;    /* P_SYNC*: the built IRP's status block */
     KIRQL irql;              /* saved by KeAcquireSpinLock */
     LIST_ENTRY mine;         /* cleanup: IRPs taken off the queue */
 } MDL_LEVEL;
@@ -115,6 +122,9 @@ void m_wait_complete(int level);
 int m_alloc(int level);                          /* 1: created, 0: completed with an error */
 void m_alloc_after(int level);
 void m_complete_now(int level, NTSTATUS status);
+int m_sync_build(int level, int fsd);            /* 1: built, 0: completed with an error */
+void m_sync_signal(int level);
+void m_sync_complete(int level);
 void m_pend_mark(int level);
 int m_lock_free(int dev);
 void m_lock(int level);

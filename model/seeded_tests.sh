@@ -5,7 +5,9 @@
 #
 # Columns: name | expected rule (as pan prints it) | checks | N M CANCEL CLEANUP | spin flags
 # Patterns: 1 skip, 2 copy+propagating routine, 3 forward-and-wait,
-# 4 create IRP, 5/6 complete at once, 7 pend+queue+DPC.  PAT0 is the top.
+# 4 create IRP, 5/6 complete at once, 7 pend+queue+DPC, 8 synchronous IOCTL
+# (IoBuildDeviceIoControlRequest), 9 synchronous read (IoBuildSynchronousFsdRequest).
+# PAT0 is the top.
 set -u
 cd "$(dirname "$0")/.."
 seeds='
@@ -22,6 +24,12 @@ cleanup-early         |IRPC CleanupCompletesQueued    |safety|1 1 0 1|-DBUG=8 -D
 cleanup-drops         |IRPC OriginatorNotifiedOnce    |safety|1 1 0 1|-DBUG=9 -DPAT0=7
 cleanup-drops-ltl     |acceptance cycle               |OriginatorNotifiedOnce|1 1 0 1|-DBUG=9 -DPAT0=7
 prop-no-mark          |IRPC CompletionRoutinePending  |safety|2 1 0 0|-DBUG=10 -DPAT0=2 -DPAT1=7
+sync-no-wait          |IRPC IoBuildDeviceControlWait  |safety|2 1 0 0|-DBUG=12 -DPAT0=8 -DPAT1=7
+sync-fsd-no-wait      |IRPC IoBuildDeviceControlWait  |safety|3 1 0 0|-DBUG=12 -DPAT0=2 -DPAT1=9 -DPAT2=7
+sync-free             |IRPC IoBuildDeviceControlNoFree|safety|2 1 0 0|-DBUG=13 -DPAT0=8 -DPAT1=7
+sync-fsd-free         |IRPC IoBuildSynchronousFsdRequestNoFree|safety|2 1 0 0|-DBUG=13 -DPAT0=9 -DPAT1=7
+sync-routine-event    |IRPC IoBuildDeviceIoControlSetEvent|safety|2 1 0 0|-DBUG=14 -DPAT0=8 -DPAT1=7
+sync-driver-event     |IRPC IoBuildDeviceIoControlSetEvent|safety|2 1 0 0|-DBUG=15 -DPAT0=9 -DPAT1=7
 '
 passed=0; failed=0
 while IFS='|' read -r name rule checks cfg flags; do
