@@ -11,7 +11,7 @@ nothing is written to the per-goal cache; the target's whole outcome is
 recorded under proofs/cache/<V>/outcomes/seeded/ (keyed on the preprocessed
 inputs, see gate.py), so an unchanged seeded bug replays its failure
 without the provers.  Bugs run SEEDED_JOBS at a time (default: processors).  Ends with "N passed, N failed"."""
-import concurrent.futures, glob, json, os, shutil, subprocess, sys, time
+import concurrent.futures, glob, json, os, re, shutil, subprocess, sys, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -56,7 +56,10 @@ def run_one(bug):
         res = json.load(open(os.path.join(logs, "gate.json")))[0]
     except (OSError, ValueError, IndexError):
         res = {"status": "error", "failed_goals": []}
-    hits = [g for g in res.get("failed_goals", []) if meta["rule"] in g]
+    # the rule id as a whole token of the goal name (…_requires_<Rule>,
+    # …_ensures_<Rule>_2): "CompleteRequest" must not match IofCompleteRequest
+    hits = [g for g in res.get("failed_goals", [])
+            if meta["rule"] in re.split(r"[^A-Za-z0-9]+|_", g)]
     how = " (recorded outcome, identical inputs)" if res.get("replayed") else ""
     if r.returncode != 0 and res["status"] == "violated" and hits:
         return True, "ok   %-28s WP fails on %s%s" % (name, hits[0], how)

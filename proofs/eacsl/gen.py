@@ -30,6 +30,11 @@ otherwise, with "not yet supported ... Ignoring annotation"):
               removed: these frame conditions are not executable in E-ACSL
               25.  WP proves them (proofs/); the runtime checker does not
               claim them.
+  hint        `assert wp_*` (proof hints in the sample drivers: intermediate
+              facts WP proves from the contracts, so that each later goal
+              is small) are removed: on correct code they add nothing to
+              the contracts they follow from, and in a seeded bug they would
+              fire before the rule-named clause and hide the rule.
   separation  `IrpApart` and `IRPC_EXT_APART` (\\separated over ranges)
               become \\true: they state facts of WP's Typed memory model
               (distinct C objects do not alias), true of any C execution,
@@ -193,6 +198,12 @@ def strip_definitions(text):
             m = find_end(toks, i)
             removed.append(("assigns", "loop assigns" if is_loop_assigns else
                             "ensures " + toks[i + 2] if unchanged else "assigns"))
+            out.append(blank(toks[i:m + 1]))
+            i = m + 1
+            continue
+        if t == "assert" and i + 2 < len(toks) and toks[i + 2].startswith("wp_"):
+            m = find_end(toks, i)
+            removed.append(("hint", "assert " + toks[i + 2]))
             out.append(blank(toks[i:m + 1]))
             i = m + 1
             continue

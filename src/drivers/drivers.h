@@ -65,8 +65,8 @@ PDEVICE_OBJECT AllocIrpAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Low
 typedef struct {
     PDEVICE_OBJECT Lower;
     UCHAR Buffer[16];
-    int Created;
-    int Freed;
+    ULONG Created;               /* counters (unsigned: they wrap, never overflow) */
+    ULONG Freed;
 } ASYNCFSD_EXTENSION;
 VOID AsyncFsdDriverEntry(PDRIVER_OBJECT DriverObject);
 PDEVICE_OBJECT AsyncFsdAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Lower);
