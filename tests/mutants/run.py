@@ -279,8 +279,9 @@ def main():
     else:
         print("%s: ok" % label)
     print("unmodified tree: %s" % ("no findings" if base_ok else "FINDINGS (see above)"))
-    if "wp" in engines and not args.ids and status == 0:
-        # a complete run: drop the WP outcomes of mutants that changed
+    if "wp" in engines and not args.ids and \
+            all(results[(mid, "wp")]["status"] != "error" for mid in trees):
+        # wp ran on every mutant: drop the WP outcomes of mutants that changed
         sys.path.insert(0, os.path.join(ROOT, "proofs"))
         import gate
         dropped = gate.prune_outcomes("mutants", t0)
