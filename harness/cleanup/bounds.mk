@@ -2,3 +2,6 @@
 DEPTH    ?= 4
 REQUESTS ?= 2
 CANCELS  ?= 0
+# Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
+EVA_DEPTH    ?= 1
+EVA_REQUESTS ?= 2

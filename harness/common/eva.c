@@ -2,6 +2,12 @@
  * eva.c - the Frama-C Eva back end of nondet.h.  Eva runs harness() once
  * over all choices at once; a harness passes when Eva reports no alarm
  * and proves every assertion below valid.
+ *
+ * nondet() splits its value: each choice leaves the function as its own
+ * state (with -eva-split-return full), so Eva follows every choice
+ * separately, as the explorer does, instead of joining them into one
+ * imprecise state (a joined layer pattern makes the device's driver
+ * object one of several, and a dispatch routine NULL, in Eva's eyes).
  */
 #include <stdlib.h>
 #include "__fc_builtin.h"
@@ -12,7 +18,9 @@ void Frama_C_show_each_violated_rule(int rule);
 
 int nondet(int lo, int hi)
 {
-    return Frama_C_interval(lo, hi);
+    int v = Frama_C_interval(lo, hi);
+    //@ split v;
+    return v;
 }
 
 void harness_prune(void)

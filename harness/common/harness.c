@@ -159,8 +159,17 @@ PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower)
     return dev;
 }
 
+/* HARNESS_UPPER, a bound (-1, the default: every pattern): every upper
+ * layer takes this one pattern, when the harness allows it at all (the
+ * mutant matrix focuses a harness on the mutated driver with it) */
+#ifndef HARNESS_UPPER
+#define HARNESS_UPPER (-1)
+#endif
+
 PDEVICE_OBJECT harness_choose_stack(int depth, int lowest_lo, int lowest_hi, int upper_lo, int upper_hi)
 {
+    if (HARNESS_UPPER >= upper_lo && HARNESS_UPPER <= upper_hi)
+        upper_lo = upper_hi = HARNESS_UPPER;
     PDEVICE_OBJECT top = harness_add_layer(nondet(lowest_lo, lowest_hi), NULL);
     for (int i = 1; i < depth; i++)
         top = harness_add_layer(nondet(upper_lo, upper_hi), top);
@@ -241,20 +250,23 @@ void harness_check_quiescence(void)
                           "pending request: event not signalled");
         }
     }
-    /* every created IRP freed exactly once, every slot free */
+    /* every created IRP freed exactly once, every slot free: one pass over
+     * the trace counts creations and frees per slot */
     harness_check(irpc_event_count < IRPC_MAX_EVENTS, IRPC_DEADLOCK, "trace buffer full: raise IRPC_MAX_EVENTS");
+    int created[IRPC_MAX_IRPS], freed[IRPC_MAX_IRPS];
+    for (int i = 0; i < IRPC_MAX_IRPS; i++)
+        created[i] = freed[i] = 0;
+    for (int e = 0; e < irpc_event_count; e++) {
+        const IRPC_EVENT *ev = &irpc_events[e];
+        if (ev->irp < 0 || ev->irp >= IRPC_MAX_IRPS)
+            continue;
+        if (ev->kind == IRPC_EV_ALLOC && is_created(ev->aux))
+            created[ev->irp]++;
+        else if (ev->kind == IRPC_EV_FREE)
+            freed[ev->irp]++;
+    }
     for (int i = 0; i < IRPC_MAX_IRPS; i++) {
-        int created = 0, freed = 0;
-        for (int e = 0; e < irpc_event_count; e++) {
-            const IRPC_EVENT *ev = &irpc_events[e];
-            if (ev->irp != i)
-                continue;
-            if (ev->kind == IRPC_EV_ALLOC && is_created(ev->aux))
-                created++;
-            else if (ev->kind == IRPC_EV_FREE)
-                freed++;
-        }
-        harness_check(created == freed, IRPC_AllocatedIrpLeak, "a created IRP was not freed exactly once");
+        harness_check(created[i] == freed[i], IRPC_AllocatedIrpLeak, "a created IRP was not freed exactly once");
         harness_check(irpc.life[i].state == IRPC_ST_FREE, IRPC_AllocatedIrpLeak,
                       "an IRP is still allocated at quiescence");
     }

@@ -2,3 +2,7 @@
 DEPTH    ?= 4
 REQUESTS ?= 2
 CANCELS  ?= 1
+# Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
+EVA_DEPTH    ?= 1
+EVA_REQUESTS ?= 2
+EVA_CANCELS  ?= 1

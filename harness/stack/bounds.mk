@@ -1,3 +1,6 @@
 # stack harness bounds (override: make harness stack_DEPTH=5)
 DEPTH    ?= 4
 REQUESTS ?= 2
+# Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
+EVA_DEPTH    ?= 2
+EVA_REQUESTS ?= 1

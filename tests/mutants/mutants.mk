@@ -2,8 +2,7 @@
 # by the top Makefile).
 #
 #   make mutants        every engine of tests/mutants/engines/ (runtime,
-#                       e-acsl, explorer, spin, wp; eva is not wired: its
-#                       harness back end does not pass the unmodified tree)
+#                       e-acsl, explorer, eva, spin, wp)
 #                       on every mutant and on the unmodified tree, with
 #                       every check enforced (each mutant caught with its
 #                       rule, P1-P3 mutants by two engines, nothing on the

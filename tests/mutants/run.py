@@ -91,7 +91,7 @@ def make_tree(mid, patch):
         src = os.path.join(ROOT, item)
         if os.path.isdir(src):
             shutil.copytree(src, os.path.join(tree, item), symlinks=True,
-                            ignore=shutil.ignore_patterns("build", "*.o"))
+                            ignore=shutil.ignore_patterns("build", "*.o", "eva-cache"))
         elif os.path.exists(src):
             shutil.copy2(src, os.path.join(tree, item))
     if patch is None:
@@ -287,6 +287,16 @@ def main():
         dropped = gate.prune_outcomes("mutants", t0)
         if dropped:
             print("wp: dropped %d recorded outcome(s) no mutant uses any more" % dropped)
+    if "eva" in engines and not args.ids and \
+            all(results[(mid, "eva")]["status"] != "error" for mid in trees):
+        # eva ran on every tree: drop the Eva records no tree replayed or wrote
+        edir = os.path.join(ROOT, "harness", "eva-cache", "mutants")
+        stale = [f for f in os.listdir(edir) if f.endswith(".json") and
+                 os.path.getmtime(os.path.join(edir, f)) < t0] if os.path.isdir(edir) else []
+        for f in stale:
+            os.remove(os.path.join(edir, f))
+        if stale:
+            print("eva: dropped %d recorded outcome(s) no tree uses any more" % len(stale))
     print("total %.1f s" % (time.time() - t0))
 
     if args.quick:
