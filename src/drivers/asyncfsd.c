@@ -116,7 +116,7 @@ static VOID AsyncFsdSendRead(ASYNCFSD_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP
     /*@ assert wp_ready_read: Owns(Slot(read), CurDev) && HasNext(read) &&
           Kind(Slot(read)) == IRPC_KIND_ASYNC_FSD; */
     //@ assert wp_fw_routine: read->IrpcStack[read->StackCount - 1].CompletionRoutine != \null;
-    //@ assert wp_fw_control: (read->IrpcStack[read->StackCount - 1].Control & 0xE0) == 0xE0;
+    //@ assert wp_IoAllocateForward: (read->IrpcStack[read->StackCount - 1].Control & 0xE0) == 0xE0;
     //@ assert wp_ready_forward: IoAllocateForward(read);
     ext->Created++;
     IoCallDriver(lower, read);
