@@ -7,7 +7,8 @@
 #     allocirp, asyncfsd, syncioctl): the `stack` harness, depth 2, one
 #     request of each kind, the upper layer that driver (HARNESS_UPPER);
 #   - any other mutant (lowest.c, the I/O manager) and the unmodified tree:
-#     `stack`, `inflight` (one cancel) and `cleanup`, depth 1, one request.
+#     `stack`, `inflight` (one cancel) and `cleanup`, depth 1, one request;
+#     for a mutant of src/iomgr.c, irpc_core.c or ke.c `stack` at depth 2.
 # Prints the rule id of every rule check Eva finds reachable.  Outcomes are
 # recorded by input content in harness/eva-cache/mutants/ of this repository (see
 # harness/run.py), so an unchanged mutant replays.  Exit 77 when TREE has
@@ -36,11 +37,14 @@ esac
 cd "$tree" || exit 2
 export HARNESS_OBJCACHE="$here/build/mutants/.objcache-harness"
 export HARNESS_EVA_CACHE="$here/harness/eva-cache/mutants"
+# an I/O manager bug may need a layer above the lowest: stack at depth 2
+stack_depth=1
+case "$file" in src/iomgr.c|src/irpc_core.c|src/ke.c) stack_depth=2 ;; esac
 if [ -n "$upper" ]; then
   HARNESS_UPPER=$upper stack_EVA_DEPTH=2 stack_EVA_REQUESTS=1 \
     python3 harness/run.py --engines eva --report "$out" stack > "$out/run.log" 2>&1
 else
-  stack_EVA_DEPTH=1 stack_EVA_REQUESTS=1 inflight_EVA_DEPTH=1 inflight_EVA_REQUESTS=1 \
+  stack_EVA_DEPTH=$stack_depth stack_EVA_REQUESTS=1 inflight_EVA_DEPTH=1 inflight_EVA_REQUESTS=1 \
   inflight_EVA_CANCELS=1 cleanup_EVA_DEPTH=1 cleanup_EVA_REQUESTS=1 \
     python3 harness/run.py --engines eva --report "$out" > "$out/run.log" 2>&1
 fi
