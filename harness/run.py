@@ -219,7 +219,18 @@ def eva_key(name, cmd, tree):
     return h.hexdigest()[:32]
 
 
-def run_eva(name, b, tree, tag=""):
+def prune_eva_cache(directory, since):
+    """Drop the Eva records in directory that no run replayed or wrote since
+    `since` (a replay touches its record); called after a complete run.
+    Returns the number dropped."""
+    stale = [f for f in os.listdir(directory) if f.endswith(".json") and
+             os.path.getmtime(os.path.join(directory, f)) < since] if os.path.isdir(directory) else []
+    for f in stale:
+        os.remove(os.path.join(directory, f))
+    return len(stale)
+
+
+def run_eva(name, b, tree):
     mode = os.environ.get("EVA_CACHE", "record")
     cache = os.environ.get("HARNESS_EVA_CACHE") or os.path.join(HDIR, "eva-cache")
     incl = [i.replace("-Isrc", "-I" + tree + "/src") for i in INCLUDES]
@@ -237,7 +248,7 @@ def run_eva(name, b, tree, tag=""):
                 return res
             except ValueError:
                 pass
-    res = run_eva_uncached(name, cmd, tree, tag)
+    res = run_eva_uncached(name, cmd, tree)
     if record and mode == "record" and res["status"] in ("proved", "violated", "unknown") and \
             not str(res.get("detail", "")).startswith("Eva did not finish"):
         os.makedirs(cache, exist_ok=True)
@@ -247,10 +258,10 @@ def run_eva(name, b, tree, tag=""):
     return res
 
 
-def run_eva_uncached(name, cmd, tree, tag):
+def run_eva_uncached(name, cmd, tree):
     timeout = float(os.environ.get("EVA_TIMEOUT", "300"))
-    csv_path = os.path.join(BUILD, name + tag + ".eva.csv")
-    log_path = os.path.join(BUILD, name + tag + ".eva.log")
+    csv_path = os.path.join(BUILD, name + ".eva.csv")
+    log_path = os.path.join(BUILD, name + ".eva.log")
     if os.path.exists(csv_path):
         os.remove(csv_path)
     cmd = cmd + ["-then", "-report-csv", csv_path]
@@ -321,7 +332,6 @@ def main():
     h_entries, e_entries, ok = [], [], True
     tree = eva_tree() if "eva" in engines else None
     names_by_id = rule_names()
-    agree = {}
     for name in names:
         b = bounds(name)
         xb = explore_bounds(b)
@@ -365,7 +375,6 @@ def main():
             same = (res["status"] == "proved") == (xres["status"] == "proved") and \
                 res["status"] != "error" and xres["status"] != "error"
             ent["agrees_with_explorer"] = same
-            agree[name] = same
             e_entries.append(ent)
             if res.get("replayed"):
                 ent["replayed"] = True
@@ -397,11 +406,7 @@ def main():
             not os.environ.get("HARNESS_EVA_CACHE") and not os.environ.get("HARNESS_UPPER") and \
             not any(k.split("_")[0] in names for k in os.environ if "_" in k) and \
             all(e["status"] != "error" for e in e_entries):
-        edir = os.path.join(HDIR, "eva-cache")
-        for f in os.listdir(edir) if os.path.isdir(edir) else []:
-            p = os.path.join(edir, f)
-            if f.endswith(".json") and os.path.getmtime(p) < t0:
-                os.remove(p)
+        prune_eva_cache(os.path.join(HDIR, "eva-cache"), t0)
     os.makedirs(args.report, exist_ok=True)
     if h_entries:
         eva_note = "; Eva at smaller bounds: " + ", ".join(

@@ -290,13 +290,13 @@ def main():
     if "eva" in engines and not args.ids and \
             all(results[(mid, "eva")]["status"] != "error" for mid in trees):
         # eva ran on every tree: drop the Eva records no tree replayed or wrote
-        edir = os.path.join(ROOT, "harness", "eva-cache", "mutants")
-        stale = [f for f in os.listdir(edir) if f.endswith(".json") and
-                 os.path.getmtime(os.path.join(edir, f)) < t0] if os.path.isdir(edir) else []
-        for f in stale:
-            os.remove(os.path.join(edir, f))
-        if stale:
-            print("eva: dropped %d recorded outcome(s) no tree uses any more" % len(stale))
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("harness_run", os.path.join(ROOT, "harness", "run.py"))
+        harness_run = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(harness_run)
+        dropped = harness_run.prune_eva_cache(os.path.join(ROOT, "harness", "eva-cache", "mutants"), t0)
+        if dropped:
+            print("eva: dropped %d recorded outcome(s) no tree uses any more" % dropped)
     print("total %.1f s" % (time.time() - t0))
 
     if args.quick:
