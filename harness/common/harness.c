@@ -43,17 +43,18 @@ static void maybe_cancel(void)
         cancel(ids[which - 1]);
 }
 
-/* The scheduler hook: what another processor might do at this point. */
+/* The scheduler hook: what another processor might do at this point.  In
+ * a wait (IRPC_POINT_WAIT) only the cancel is chosen: the wait runs the
+ * next deferred item itself. */
 static int scheduler(int point, int pending)
 {
-    (void)point;
     (void)pending;
     if (in_scheduler)
         return 0;
     in_scheduler = 1;
     maybe_cancel();
     in_scheduler = 0;
-    if (irpc.deferred_count == 0)
+    if (irpc.deferred_count == 0 || point == IRPC_POINT_WAIT)
         return 0;
     return nondet(0, irpc.deferred_count);
 }

@@ -245,7 +245,11 @@ void IrpcTrace(int kind, int dev, int irp, NTSTATUS status, int aux);
 typedef int IRPC_SCHED_HOOK(int point, int pending);
 extern IRPC_SCHED_HOOK *irpc_sched_hook;
 enum { IRPC_POINT_CALL_RETURN = 1, IRPC_POINT_COMPLETE, IRPC_POINT_LOCK_RELEASE,
-       IRPC_POINT_DPC_QUEUED, IRPC_POINT_DISPATCH_RETURN };
+       IRPC_POINT_DPC_QUEUED, IRPC_POINT_DISPATCH_RETURN, IRPC_POINT_WAIT };
+/* IRPC_POINT_WAIT: KeWaitForSingleObject asks before each deferred item it
+ * runs while its event is not signalled (what another processor does while
+ * this thread is blocked, a cancel say); the wait itself then runs one
+ * item, whatever the hook answered. */
 void IrpcSchedulePoint(int point);
 
 /* Allocation hook: asked each time a driver creates an IRP (IoAllocateIrp,
