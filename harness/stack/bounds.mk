@@ -6,5 +6,5 @@ ALLOC_FAILS ?= 1
 # Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
 EVA_DEPTH       ?= 2
 EVA_REQUESTS    ?= 1
-EVA_KINDS       ?= 4
-EVA_ALLOC_FAILS ?= 0
+EVA_KINDS       ?= 7
+EVA_ALLOC_FAILS ?= 1
