@@ -14,7 +14,11 @@ INC="-Isrc/include -Isrc -Isrc/drivers -Iharness/common -Iharness/negative -DIRP
 expected=(OriginatorNotifiedOnce PendingReturnedConsistency AllocatedIrpLeak CleanupCompletesQueued
           DoubleCompletion CompletionRoutinePending MarkingQueuedIrps CompleteRequest
           IoBuildDeviceControlWait AllocatedIrpMustStop IoAllocateForward MarkIrpPending
-          IrpProcessingComplete)
+          IrpProcessingComplete IrpProcessingComplete DoubleCompletion)
+# bug index : what its trace must show besides IoCallDriver (the new coverage
+# the bug is reachable only through)
+shows=([13]="IoAllocateIrp failed (no IRP: allocation failure injected)"
+       [14]="IoCancelIrp(irp 1) -> cancel routine called")
 # everything but the harness file is compiled once
 objs=""
 for f in harness/negative/buggy.c $COMMON $SRC; do
@@ -32,7 +36,8 @@ for i in "${!expected[@]}"; do
   fi
   out=$(timeout 60 ./$exe -q 2>&1); rc=$?
   got=$(echo "$out" | sed -n 's/^RESULT violated \([A-Za-z0-9]*\) .*/\1/p')
-  if [ $rc -eq 1 ] && [ "$got" = "$rule" ] && echo "$out" | grep -q "IoCallDriver(dev"; then
+  if [ $rc -eq 1 ] && [ "$got" = "$rule" ] && echo "$out" | grep -q "IoCallDriver(dev" &&
+     echo "$out" | grep -qF "${shows[$i]:-IoCallDriver(dev}"; then
     layer=$(echo "$out" | sed -n 's/^configuration: //p')
     echo "ok   negative/$rule  ($layer)"
     passed=$((passed + 1))

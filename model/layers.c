@@ -82,6 +82,7 @@ static void print_event(const IRPC_EVENT *e)
     case IRPC_EV_CANCEL_ROUTINE: printf("cancel routine of "); who(e->dev); printf(" runs for irp %d", e->irp + 1); break;
     case IRPC_EV_WAIT: who(e->dev); printf(": KeWaitForSingleObject"); break;
     case IRPC_EV_SET_EVENT: who(e->dev); printf(": KeSetEvent"); break;
+    case IRPC_EV_ALLOC_FAIL: who(e->dev); printf(": creation of an IRP (kind %d) failed", e->aux); break;
     case IRPC_EV_VIOLATION:
         printf("VIOLATION %s", IrpcRuleName(e->aux));
         if (e->irp >= 0)

@@ -68,6 +68,12 @@ int IrpcNewIrp(int stack_size, int kind, int creator)
 {
     if (stack_size < 1 || stack_size > IRPC_MAX_STACK)
         return -1;
+    /* a driver's creation may fail for want of memory (the application's
+     * requests are the I/O manager's own) */
+    if (kind != IRPC_KIND_APP && irpc_alloc_hook != NULL && irpc_alloc_hook(kind, creator)) {
+        IrpcTrace(IRPC_EV_ALLOC_FAIL, creator, -1, STATUS_INSUFFICIENT_RESOURCES, kind);
+        return -1;
+    }
     for (int i = 0; i < IRPC_MAX_IRPS; i++) {
         if (irpc.life[i].state != IRPC_ST_FREE)
             continue;

@@ -13,6 +13,7 @@ IRPC_EVENT irpc_events[IRPC_MAX_EVENTS];
 int irpc_event_count;
 IRPC_VIOLATION_HOOK *irpc_violation_hook;
 IRPC_SCHED_HOOK *irpc_sched_hook;
+IRPC_ALLOC_HOOK *irpc_alloc_hook;
 
 /* call site of the IoCallDriver / IoCompleteRequest being executed */
 const char *irpc_site_file;
@@ -101,6 +102,7 @@ void IrpcReset(void)
     irpc_event_count = 0;
     irpc_violation_hook = NULL;
     irpc_sched_hook = NULL;
+    irpc_alloc_hook = NULL;
     irpc_site_file = NULL;
     irpc_site_line = 0;
     irpc_report_file = NULL;

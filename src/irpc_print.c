@@ -103,6 +103,10 @@ static void print_event(FILE *out, const IRPC_EVENT *e)
         if (e->irp >= 0)
             fprintf(out, " on irp %d", e->irp + 1);
         break;
+    case IRPC_EV_ALLOC_FAIL:
+        who(out, e->dev);
+        fprintf(out, ": %s failed (no IRP: allocation failure injected)", kind_name(e->aux));
+        break;
     default:
         fprintf(out, "?");
     }

@@ -211,6 +211,11 @@ NTSTATUS (KeWaitForSingleObject)(PVOID Object, KWAIT_REASON WaitReason, KPROCESS
     while (event->SignalState == 0) {
         if (Timeout != NULL && Timeout->QuadPart == 0)
             return STATUS_TIMEOUT;
+        /* while this thread is blocked, another processor may act (cancel
+         * the request waited on, say), and that may signal the event */
+        IrpcSchedulePoint(IRPC_POINT_WAIT);
+        if (event->SignalState != 0)
+            break;
         if (IrpcRunDeferred(1) == 0) {
             IrpcUseSite(file, line);
             IrpcReport(IRPC_DEADLOCK, -1, "wait on an event that nothing left can signal");

@@ -1,7 +1,11 @@
 # cleanup harness bounds (override: make harness cleanup_DEPTH=3)
-DEPTH    ?= 4
-REQUESTS ?= 2
-CANCELS  ?= 0
+DEPTH       ?= 4
+REQUESTS    ?= 2
+CANCELS     ?= 0
+KINDS       ?= 7
+ALLOC_FAILS ?= 0
 # Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
-EVA_DEPTH    ?= 1
-EVA_REQUESTS ?= 2
+EVA_DEPTH       ?= 1
+EVA_REQUESTS    ?= 2
+EVA_KINDS       ?= 4
+EVA_ALLOC_FAILS ?= 0

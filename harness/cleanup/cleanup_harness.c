@@ -15,7 +15,7 @@
 void harness(void)
 {
     /* ---- build the stack ---------------------------------------------- */
-    harness_begin(HARNESS_CANCELS);
+    harness_begin(HARNESS_CANCELS, HARNESS_ALLOC_FAILS);
     int depth = nondet(1, HARNESS_DEPTH);
     PDEVICE_OBJECT top = harness_choose_stack(depth, P_LOWEST_DPC_OK, P_LOWEST_DPC_ERR,
                                               P_UPPER_FIRST, P_UPPER_LAST);
@@ -27,7 +27,7 @@ void harness(void)
 
     /* ---- run ------------------------------------------------------------ */
     for (int i = 0; i < HARNESS_REQUESTS; i++) {
-        harness_submit_any(file, R_APP_FIRST, R_APP_LAST);
+        harness_submit_any(file, R_APP_FIRST, R_APP_FIRST + HARNESS_KINDS - 1);
         harness_interleave();
     }
     harness_submit(file, R_CLEANUP);

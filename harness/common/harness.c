@@ -43,22 +43,35 @@ static void maybe_cancel(void)
         cancel(ids[which - 1]);
 }
 
-/* The scheduler hook: what another processor might do at this point. */
+/* The scheduler hook: what another processor might do at this point.  In
+ * a wait (IRPC_POINT_WAIT) only the cancel is chosen: the wait runs the
+ * next deferred item itself. */
 static int scheduler(int point, int pending)
 {
-    (void)point;
     (void)pending;
     if (in_scheduler)
         return 0;
     in_scheduler = 1;
     maybe_cancel();
     in_scheduler = 0;
-    if (irpc.deferred_count == 0)
+    if (irpc.deferred_count == 0 || point == IRPC_POINT_WAIT)
         return 0;
     return nondet(0, irpc.deferred_count);
 }
 
-void harness_begin(int cancel_budget)
+/* The allocation hook: while the budget lasts, each IRP a driver creates
+ * may be refused (the driver sees NULL, as for an exhausted pool). */
+static int allocation_fails(int kind, int creator)
+{
+    (void)kind;
+    (void)creator;
+    if (harness_config.alloc_fails_left <= 0 || nondet(0, 1) == 0)
+        return 0;
+    harness_config.alloc_fails_left--;
+    return 1;
+}
+
+void harness_begin(int cancel_budget, int alloc_fail_budget)
 {
     IrpcReset();
     harness_config.depth = 0;
@@ -69,10 +82,12 @@ void harness_begin(int cancel_budget)
     for (int i = 0; i <= HARNESS_MAX_REQUESTS; i++)
         harness_config.requests[i] = -1;
     harness_config.cancels_left = cancel_budget;
+    harness_config.alloc_fails_left = alloc_fail_budget;
     harness_config.cleanup_done = 0;
     in_scheduler = 0;
     irpc_violation_hook = on_violation;
     irpc_sched_hook = scheduler;
+    irpc_alloc_hook = allocation_fails;
 }
 
 void harness_note_layer(int pattern, const char *name)
@@ -176,41 +191,40 @@ PDEVICE_OBJECT harness_choose_stack(int depth, int lowest_lo, int lowest_hi, int
     return top;
 }
 
+/* What each request kind sends: major function, IOCTL code, length (of
+ * the transfer, or of both device-control buffers). */
+static const struct {
+    UCHAR major;
+    ULONG ioctl;
+    ULONG length;
+} request_kinds[R_COUNT] = {
+    [R_READ] = {IRP_MJ_READ, 0, HARNESS_LENGTH},
+    [R_IOCTL_TRANSFER] = {IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_TRANSFER, HARNESS_LENGTH},
+    [R_READ_EMPTY] = {IRP_MJ_READ, 0, 0},
+    [R_IOCTL_QUERY] = {IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_QUERY_MODE, HARNESS_LENGTH},
+    [R_WRITE] = {IRP_MJ_WRITE, 0, HARNESS_LENGTH},
+    [R_IOCTL_UNKNOWN] = {IRP_MJ_DEVICE_CONTROL, HARNESS_UNKNOWN_IOCTL, HARNESS_LENGTH},
+    [R_IOCTL_QUERY_SHORT] = {IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_QUERY_MODE, HARNESS_SHORT_LENGTH},
+    [R_CLEANUP] = {IRP_MJ_CLEANUP, 0, 0},
+};
+
 int harness_submit(PFILE_OBJECT file, int kind)
 {
-    UCHAR major = IRP_MJ_READ;
-    ULONG ioctl = 0, length = HARNESS_LENGTH;
-    switch (kind) {
-    case R_READ_EMPTY:
-        length = 0;
-        break;
-    case R_IOCTL_TRANSFER:
-        major = IRP_MJ_DEVICE_CONTROL;
-        ioctl = IOCTL_SAMPLE_TRANSFER;
-        break;
-    case R_IOCTL_QUERY:
-        major = IRP_MJ_DEVICE_CONTROL;
-        ioctl = IOCTL_SAMPLE_QUERY_MODE;
-        break;
-    case R_CLEANUP:
-        major = IRP_MJ_CLEANUP;
-        length = 0;
+    if (kind == R_CLEANUP)
         harness_config.cleanup_done = 1;
-        break;
-    default:
-        break;
-    }
     if (harness_config.attempted <= HARNESS_MAX_REQUESTS)
         harness_config.requests[harness_config.attempted] = kind;
     harness_config.attempted++;
     NTSTATUS returned;
-    int r = IrpcSubmit(file, major, ioctl, length, &returned);
+    int r = IrpcSubmit(file, request_kinds[kind].major, request_kinds[kind].ioctl,
+                       request_kinds[kind].length, &returned);
     harness_check(r >= 0, IRPC_DEADLOCK, "request could not be submitted (pools too small)");
     return r;
 }
 
 int harness_submit_any(PFILE_OBJECT file, int lo, int hi)
 {
+    harness_check(hi <= R_APP_LAST, IRPC_DEADLOCK, "no such request kind (KINDS bound too large)");
     return harness_submit(file, nondet(lo, hi));
 }
 

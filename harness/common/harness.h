@@ -40,24 +40,33 @@ enum {
 };
 
 /* Application requests: every kind the sample drivers tell apart.  The
- * lowest driver answers a zero-length read and the mode query in its
- * dispatch routine whatever its pattern (STATUS_INVALID_PARAMETER, and
- * STATUS_SUCCESS with no device I/O); allocirp passes both down in an IRP of
- * its own; asyncfsd reads into its own buffer for every read and passes
- * device controls down; syncioctl sends a transfer of its own for every
- * device control and passes reads down. */
+ * lowest driver answers a zero-length read, the mode query, the mode query
+ * with a buffer under 4 bytes and an IOCTL code it does not know in its
+ * dispatch routine whatever its pattern (STATUS_INVALID_PARAMETER,
+ * STATUS_SUCCESS with no device I/O, STATUS_INVALID_PARAMETER,
+ * STATUS_INVALID_DEVICE_REQUEST), and a write as it does a read; allocirp
+ * passes every kind down in an IRP of its own; asyncfsd reads into its own
+ * buffer for every read and passes the rest down; syncioctl sends a
+ * transfer of its own for every device control, whatever its code, and
+ * passes the rest down.  The KINDS bound of a harness sends the first KINDS
+ * kinds (R_APP_FIRST..). */
 enum {
     R_READ = 0,              /* IRP_MJ_READ of HARNESS_LENGTH bytes: a transfer */
     R_IOCTL_TRANSFER,        /* IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_TRANSFER: a transfer */
     R_READ_EMPTY,            /* IRP_MJ_READ of 0 bytes: refused by the lowest driver */
     R_IOCTL_QUERY,           /* IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_QUERY_MODE: no device I/O */
+    R_WRITE,                 /* IRP_MJ_WRITE of HARNESS_LENGTH bytes: a transfer */
+    R_IOCTL_UNKNOWN,         /* IRP_MJ_DEVICE_CONTROL, HARNESS_UNKNOWN_IOCTL: refused */
+    R_IOCTL_QUERY_SHORT,     /* IOCTL_SAMPLE_QUERY_MODE, HARNESS_SHORT_LENGTH-byte buffer: refused */
     R_CLEANUP,               /* IRP_MJ_CLEANUP for the file */
     R_COUNT,
     R_APP_FIRST = R_READ,    /* the application's requests (not cleanup) */
-    R_APP_LAST = R_IOCTL_QUERY,
-    R_TRANSFER_LAST = R_IOCTL_TRANSFER  /* R_READ..: the ones the lowest driver may pend */
+    R_APP_LAST = R_IOCTL_QUERY_SHORT,
+    R_TRANSFER_LAST = R_IOCTL_TRANSFER  /* R_READ..: the transfers the inflight harness sends */
 };
 #define HARNESS_LENGTH 8
+#define HARNESS_SHORT_LENGTH 2                 /* under sizeof(ULONG) */
+#define HARNESS_UNKNOWN_IOCTL 0x00222008u      /* a code no sample driver knows */
 
 #define HARNESS_MAX_DEPTH 6
 #define HARNESS_MAX_REQUESTS 6
@@ -70,18 +79,22 @@ typedef struct {
     int attempted;                          /* requests the application started */
     int requests[HARNESS_MAX_REQUESTS + 1]; /* their kinds (R_...), in order */
     int cancels_left;                       /* IoCancelIrp budget */
+    int alloc_fails_left;                   /* budget of IRP creations that fail */
     int cleanup_done;
 } HARNESS_CONFIG;
 extern HARNESS_CONFIG harness_config;
 
 /* Resets the reference and the configuration, installs the violation hook
- * (every finding fails the harness under its rule id) and the scheduler
- * hook (at each scheduling point: maybe cancel one application request not
- * yet delivered while the cancel budget lasts, then run any number of the
- * deferred items).  A request can be cancelled from the moment it is sent:
- * while its top IoCallDriver has not returned (a layer above waits for it,
- * or it is on its way down) as well as after. */
-void harness_begin(int cancel_budget);
+ * (every finding fails the harness under its rule id), the scheduler hook
+ * (at each scheduling point, and before each deferred item a wait runs:
+ * maybe cancel one application request not yet delivered while the cancel
+ * budget lasts, then, except in a wait, run any number of the deferred
+ * items) and the allocation hook (each IRP a driver creates may fail, with
+ * STATUS_INSUFFICIENT_RESOURCES for the driver to handle, while the
+ * allocation-failure budget lasts).  A request can be cancelled from the
+ * moment it is sent: while its top IoCallDriver has not returned (a layer
+ * above waits for it, or it is on its way down) as well as after. */
+void harness_begin(int cancel_budget, int alloc_fail_budget);
 
 /* Adds a layer of the given pattern above `lower` (NULL for the lowest).
  * The lowest driver's transfer dispatch routine is entered through the
@@ -102,7 +115,7 @@ PDEVICE_OBJECT harness_choose_stack(int depth, int lowest_lo, int lowest_hi, int
  * the request index. */
 int harness_submit(PFILE_OBJECT file, int kind);
 /* One request of a kind chosen among [lo, hi] (R_APP_FIRST..R_APP_LAST:
- * every kind). */
+ * every kind; hi beyond R_APP_LAST fails the harness). */
 int harness_submit_any(PFILE_OBJECT file, int lo, int hi);
 /* Between application steps: maybe cancel a request (budget permitting),
  * then run any number of deferred items. */

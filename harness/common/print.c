@@ -10,6 +10,7 @@ static const char *const names[P_COUNT] = {
 
 static const char *const request_names[R_COUNT] = {
     "IRP_MJ_READ", "IOCTL_SAMPLE_TRANSFER", "IRP_MJ_READ of 0 bytes", "IOCTL_SAMPLE_QUERY_MODE",
+    "IRP_MJ_WRITE", "unknown IOCTL 0x222008", "IOCTL_SAMPLE_QUERY_MODE with a 2-byte buffer",
     "IRP_MJ_CLEANUP"
 };
 

@@ -19,7 +19,7 @@
 void harness(void)
 {
     /* ---- build the stack ---------------------------------------------- */
-    harness_begin(HARNESS_CANCELS);
+    harness_begin(HARNESS_CANCELS, HARNESS_ALLOC_FAILS);
     int depth = nondet(1, HARNESS_DEPTH);
     PDEVICE_OBJECT top = harness_choose_stack(depth, P_LOWEST_INLINE_OK, P_LOWEST_LAST,
                                               P_UPPER_FIRST, P_UPPER_LAST);

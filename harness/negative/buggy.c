@@ -127,9 +127,23 @@ static PDEVICE_OBJECT NoWaitAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
     return buggy_device(d, lower, NoWaitDispatch);
 }
 
-/* ---- syncioctl.c without the wait: reads the status block at once when
- *      IoCallDriver returned STATUS_PENDING (IoBuildDeviceControlWait) -- */
-static NTSTATUS SyncNoWaitDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+/* ---- syncioctl.c with one of two bugs:
+ *        without the wait: reads the status block at once when
+ *          IoCallDriver returned STATUS_PENDING (IoBuildDeviceControlWait)
+ *        made cancellable while it waits (a cancel routine on the request
+ *          it holds, cleared after the wait), but the cancel routine
+ *          completes the request, which the dispatch routine completes
+ *          again after the wait (DoubleCompletion; reached only by a cancel
+ *          while the driver waits) ---------------------------------------- */
+static VOID WaitCancelRoutine(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    IoReleaseCancelSpinLock(Irp->CancelIrql);
+    Irp->IoStatus.Status = STATUS_CANCELLED;    /* should cancel the IRP it waits for instead */
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+}
+static NTSTATUS SyncLike(PDEVICE_OBJECT DeviceObject, PIRP Irp, BOOLEAN wait)
 {
     BUGGY_EXTENSION *ext = DeviceObject->DeviceExtension;
     IO_STATUS_BLOCK iosb;
@@ -142,17 +156,34 @@ static NTSTATUS SyncNoWaitDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     NTSTATUS status = STATUS_INSUFFICIENT_RESOURCES;
     if (t != NULL) {
         status = IoCallDriver(ext->Lower, t);
+        if (status == STATUS_PENDING && wait) {
+            IoSetCancelRoutine(Irp, WaitCancelRoutine);
+            KeWaitForSingleObject(&ext->Event, Executive, KernelMode, FALSE, NULL);
+            IoSetCancelRoutine(Irp, NULL);
+        }
         if (status == STATUS_PENDING)
-            status = iosb.Status;               /* no KeWaitForSingleObject */
+            status = iosb.Status;
     }
     Irp->IoStatus.Status = status;
     Irp->IoStatus.Information = 0;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
     return status;
 }
+static NTSTATUS SyncNoWaitDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    return SyncLike(DeviceObject, Irp, FALSE);      /* no KeWaitForSingleObject */
+}
 static PDEVICE_OBJECT SyncNoWaitAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
 {
     return buggy_device(d, lower, SyncNoWaitDispatch);
+}
+static NTSTATUS WaitCancelDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    return SyncLike(DeviceObject, Irp, TRUE);
+}
+static PDEVICE_OBJECT WaitCancelAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
+{
+    return buggy_device(d, lower, WaitCancelDispatch);
 }
 
 /* ---- allocirp.c, but the routine never frees the IRP it created
@@ -175,13 +206,14 @@ static NTSTATUS ContinueCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID 
     return STATUS_CONTINUE_COMPLETION;          /* should be MORE_PROCESSING_REQUIRED */
 }
 static NTSTATUS AllocLike(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COMPLETION_ROUTINE routine,
-                          BOOLEAN on_cancel)
+                          BOOLEAN on_cancel, BOOLEAN complete_on_failure)
 {
     BUGGY_EXTENSION *ext = DeviceObject->DeviceExtension;
     PIRP own = IoAllocateIrp(ext->Lower->StackSize, FALSE);
     if (own == NULL) {
         Irp->IoStatus.Status = STATUS_INSUFFICIENT_RESOURCES;
-        IoCompleteRequest(Irp, IO_NO_INCREMENT);
+        if (complete_on_failure)
+            IoCompleteRequest(Irp, IO_NO_INCREMENT);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     PIO_STACK_LOCATION mine = IoGetCurrentIrpStackLocation(Irp);
@@ -196,7 +228,7 @@ static NTSTATUS AllocLike(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COMPLETION_
 }
 static NTSTATUS LeakDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-    return AllocLike(DeviceObject, Irp, LeakCompletion, TRUE);
+    return AllocLike(DeviceObject, Irp, LeakCompletion, TRUE, TRUE);
 }
 static PDEVICE_OBJECT LeakAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
 {
@@ -204,7 +236,7 @@ static PDEVICE_OBJECT LeakAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
 }
 static NTSTATUS ContinueDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-    return AllocLike(DeviceObject, Irp, ContinueCompletion, TRUE);
+    return AllocLike(DeviceObject, Irp, ContinueCompletion, TRUE, TRUE);
 }
 static PDEVICE_OBJECT ContinueAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
 {
@@ -222,11 +254,22 @@ static NTSTATUS NoCancelRoutineCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 }
 static NTSTATUS NoCancelDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-    return AllocLike(DeviceObject, Irp, NoCancelRoutineCompletion, FALSE);
+    return AllocLike(DeviceObject, Irp, NoCancelRoutineCompletion, FALSE, TRUE);
 }
 static PDEVICE_OBJECT NoCancelAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
 {
     return buggy_device(d, lower, NoCancelDispatch);
+}
+/* ... or, when IoAllocateIrp fails, returns STATUS_INSUFFICIENT_RESOURCES
+ * without completing the original (IrpProcessingComplete; reached only when
+ * an allocation fails) */
+static NTSTATUS FailUncompletedDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    return AllocLike(DeviceObject, Irp, NoCancelRoutineCompletion, TRUE, FALSE);
+}
+static PDEVICE_OBJECT FailUncompletedAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
+{
+    return buggy_device(d, lower, FailUncompletedDispatch);
 }
 
 /* ---- marks pending although the lower driver finished synchronously,
@@ -328,21 +371,24 @@ static PDEVICE_OBJECT BadCleanupAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
     return QueueAdd(d, 2);
 }
 
-/* name, rule, add, is_lowest, lowest patterns below, request, cleanup */
+/* name, rule, add, is_lowest, lowest patterns below, request, cleanup,
+ * cancels, allocation failures */
 const BUGGY_LAYER buggy_layers[] = {
-    {"hold-forever", IRPC_OriginatorNotifiedOnce, HoldAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"mark-in-routine-always", IRPC_PendingReturnedConsistency, MarkAlwaysAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"allocirp-no-free", IRPC_AllocatedIrpLeak, LeakAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"cleanup-leaves-queued", IRPC_CleanupCompletesQueued, BadCleanupAdd, 1, 0, 0, R_READ, 1},
-    {"complete-in-routine", IRPC_DoubleCompletion, RecompleteAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"routine-no-propagate", IRPC_CompletionRoutinePending, NoPropagateAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"mark-after-unlock", IRPC_MarkingQueuedIrps, MarkLateAdd, 1, 0, 0, R_READ, 0},
-    {"fwdwait-no-wait", IRPC_CompleteRequest, NoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"syncioctl-no-wait", IRPC_IoBuildDeviceControlWait, SyncNoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_IOCTL_TRANSFER, 0},
-    {"allocirp-routine-continues", IRPC_AllocatedIrpMustStop, ContinueAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"allocirp-no-cancel-routine", IRPC_IoAllocateForward, NoCancelAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"mark-then-return-lower-status", IRPC_MarkIrpPending, MarkNoPendingAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
-    {"return-success-untouched", IRPC_IrpProcessingComplete, ForgetAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0},
+    {"hold-forever", IRPC_OriginatorNotifiedOnce, HoldAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"mark-in-routine-always", IRPC_PendingReturnedConsistency, MarkAlwaysAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"allocirp-no-free", IRPC_AllocatedIrpLeak, LeakAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"cleanup-leaves-queued", IRPC_CleanupCompletesQueued, BadCleanupAdd, 1, 0, 0, R_READ, 1, 0, 0},
+    {"complete-in-routine", IRPC_DoubleCompletion, RecompleteAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"routine-no-propagate", IRPC_CompletionRoutinePending, NoPropagateAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"mark-after-unlock", IRPC_MarkingQueuedIrps, MarkLateAdd, 1, 0, 0, R_READ, 0, 0, 0},
+    {"fwdwait-no-wait", IRPC_CompleteRequest, NoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"syncioctl-no-wait", IRPC_IoBuildDeviceControlWait, SyncNoWaitAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_IOCTL_TRANSFER, 0, 0, 0},
+    {"allocirp-routine-continues", IRPC_AllocatedIrpMustStop, ContinueAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"allocirp-no-cancel-routine", IRPC_IoAllocateForward, NoCancelAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"mark-then-return-lower-status", IRPC_MarkIrpPending, MarkNoPendingAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"return-success-untouched", IRPC_IrpProcessingComplete, ForgetAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
+    {"allocirp-failure-uncompleted", IRPC_IrpProcessingComplete, FailUncompletedAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 1},
+    {"syncioctl-cancel-completes", IRPC_DoubleCompletion, WaitCancelAdd, 0, P_LOWEST_DPC_OK, P_LOWEST_DPC_ERR, R_IOCTL_TRANSFER, 0, 1, 0},
 };
 const int buggy_layer_count = (int)(sizeof buggy_layers / sizeof buggy_layers[0]);
 

@@ -19,6 +19,8 @@ typedef struct {
     int lowest_lo, lowest_hi;  /* otherwise: lowest patterns below it */
     int request;               /* request sent (R_READ, R_IOCTL_TRANSFER) */
     int cleanup;               /* then IRP_MJ_CLEANUP on the same file */
+    int cancels;               /* IoCancelIrp budget (harness_begin) */
+    int alloc_fails;           /* budget of IRP creations that fail (harness_begin) */
 } BUGGY_LAYER;
 
 extern const BUGGY_LAYER buggy_layers[];

@@ -15,7 +15,7 @@ void harness(void)
     const BUGGY_LAYER *bug = &buggy_layers[HARNESS_BUG];
 
     /* ---- build the stack ---------------------------------------------- */
-    harness_begin(0);
+    harness_begin(bug->cancels, bug->alloc_fails);
     PDEVICE_OBJECT top;
     if (bug->is_lowest) {
         top = bug->add(buggy_driver_object(), NULL);

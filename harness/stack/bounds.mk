@@ -1,6 +1,10 @@
 # stack harness bounds (override: make harness stack_DEPTH=5)
-DEPTH    ?= 4
-REQUESTS ?= 2
+DEPTH       ?= 4
+REQUESTS    ?= 2
+KINDS       ?= 7
+ALLOC_FAILS ?= 1
 # Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
-EVA_DEPTH    ?= 2
-EVA_REQUESTS ?= 1
+EVA_DEPTH       ?= 2
+EVA_REQUESTS    ?= 1
+EVA_KINDS       ?= 7
+EVA_ALLOC_FAILS ?= 1

@@ -12,7 +12,7 @@
 void harness(void)
 {
     /* ---- build the stack ---------------------------------------------- */
-    harness_begin(0);
+    harness_begin(0, HARNESS_ALLOC_FAILS);
     int depth = nondet(1, HARNESS_DEPTH);
     PDEVICE_OBJECT top = harness_choose_stack(depth, P_LOWEST_INLINE_OK, P_LOWEST_LAST,
                                               P_UPPER_FIRST, P_UPPER_LAST);
@@ -23,7 +23,7 @@ void harness(void)
 
     /* ---- run ------------------------------------------------------------ */
     for (int i = 0; i < HARNESS_REQUESTS; i++) {
-        harness_submit_any(file, R_APP_FIRST, R_APP_LAST);
+        harness_submit_any(file, R_APP_FIRST, R_APP_FIRST + HARNESS_KINDS - 1);
         harness_interleave();
     }
 

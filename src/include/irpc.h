@@ -156,7 +156,8 @@ typedef enum {
     IRPC_EV_CANCEL_ROUTINE,  /* cancel routine of dev ran */
     IRPC_EV_WAIT,            /* dev waited on an event */
     IRPC_EV_SET_EVENT,       /* dev signalled an event */
-    IRPC_EV_VIOLATION        /* aux = rule */
+    IRPC_EV_VIOLATION,       /* aux = rule */
+    IRPC_EV_ALLOC_FAIL       /* dev's creation of an IRP of kind aux failed (irpc_alloc_hook) */
 } IRPC_EVENT_KIND;
 
 typedef struct {
@@ -244,8 +245,21 @@ void IrpcTrace(int kind, int dev, int irp, NTSTATUS status, int aux);
 typedef int IRPC_SCHED_HOOK(int point, int pending);
 extern IRPC_SCHED_HOOK *irpc_sched_hook;
 enum { IRPC_POINT_CALL_RETURN = 1, IRPC_POINT_COMPLETE, IRPC_POINT_LOCK_RELEASE,
-       IRPC_POINT_DPC_QUEUED, IRPC_POINT_DISPATCH_RETURN };
+       IRPC_POINT_DPC_QUEUED, IRPC_POINT_DISPATCH_RETURN, IRPC_POINT_WAIT };
+/* IRPC_POINT_WAIT: KeWaitForSingleObject asks before each deferred item it
+ * runs while its event is not signalled (what another processor does while
+ * this thread is blocked, a cancel say); the wait itself then runs one
+ * item, whatever the hook answered. */
 void IrpcSchedulePoint(int point);
+
+/* Allocation hook: asked each time a driver creates an IRP (IoAllocateIrp,
+ * IoBuildAsynchronousFsdRequest, IoBuildSynchronousFsdRequest,
+ * IoBuildDeviceIoControlRequest; never for the I/O manager's application
+ * requests) whether this creation fails.  Nonzero: the routine returns NULL,
+ * as when the pool is exhausted, and the trace records IRPC_EV_ALLOC_FAIL.
+ * The default (NULL) fails a creation only when the pool is exhausted. */
+typedef int IRPC_ALLOC_HOOK(int kind, int creator);
+extern IRPC_ALLOC_HOOK *irpc_alloc_hook;
 int IrpcRunDeferred(int max);            /* runs up to max items, returns how many ran */
 int IrpcRunAllDeferred(void);
 
