@@ -313,8 +313,6 @@ def run_frama_c(cmd, name, root, cdir, mode, rjson):
     """One frama-c run of a target's command, with WP's per-goal cache of
     the target unless mode is "none".  Returns (process, report or None,
     log text starting with the command line)."""
-    if os.path.exists(rjson):
-        os.remove(rjson)
     env = dict(os.environ, PWD=root)
     if cdir and mode != "none":
         # through the environment, not -wp-cache-dir: WP refuses "cleanup"
@@ -421,7 +419,15 @@ def main():
     root = os.path.abspath(args.root)
     targets = args.targets.split(",") if args.targets else list_targets()
     versions = tool_versions()
-    missing = [t for t in ["frama-c", "why3"] + args.provers.split(",") if versions.get(t, "missing") == "missing"]
+    provers = args.provers.split(",")
+    unknown = [p for p in provers if p not in versions]
+    if unknown:
+        # the cache is keyed on the versions tool_versions() reads
+        print("gate: unsupported prover: %s (the gate knows %s)"
+              % (", ".join(unknown), ", ".join(t for t in versions if t not in ("frama-c", "why3"))),
+              file=sys.stderr)
+        return 2
+    missing = [t for t in ["frama-c", "why3"] + provers if versions[t] == "missing"]
     if missing:
         print("gate: not installed: %s (bin/irpc-install-tools installs them)" % ", ".join(missing),
               file=sys.stderr)
