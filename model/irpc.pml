@@ -90,8 +90,21 @@
 c_decl {
 \#include "layers.h"
 }
+#ifdef FULL_VECTOR
+/* the whole state in the vector (needed by -DNCORE runs: a state handed to
+ * another core carries only the vector); the same dead data cleared, so the
+ * same states: model/seeded_tests.sh compares the counts */
 c_track "&irpc" "sizeof(irpc)";
 c_track "&mdl" "sizeof(mdl)";
+#define SIGN m_dead();
+#else
+/* irpc and mdl saved and restored along the search, not compared; spin
+ * compares m_sig, their lossless encoding (layers.c, m_sign) */
+c_track "&irpc" "sizeof(irpc)" "UnMatched";
+c_track "&mdl" "sizeof(mdl)" "UnMatched";
+c_track "&m_sig[0]" "sizeof(m_sig)";
+#define SIGN m_sign();
+#endif
 
 byte pat[NDEV];        /* the layers' behaviours, top first */
 byte lvl;              /* level of the dispatch routine the application thread is in */
@@ -103,7 +116,7 @@ bit cln;               /* the request going down is the cleanup */
 bit ares;              /* results of the last step, per process */
 bit dres;
 bit cres;
-byte ctarget;          /* request IoCancelIrp is called on */
+byte ctarget;          /* request IoCancelIrp is called on (while it is chosen) */
 bit app_done;
 bit dpc_idle = 1;
 bit cancel_done = 1;
@@ -112,7 +125,7 @@ bit once;              /* LTL: every request delivered exactly once */
 bit live;              /* LTL: a created IRP is not freed */
 
 /* one step on processor `cpu`: one call of the reference implementation */
-#define STEP(cpu, call) c_code { m_step(cpu); call; m_step(cpu); now.once = m_notified_once(); now.live = (m_created_live() > 0); }
+#define STEP(cpu, call) c_code { m_step(cpu); call; m_step(cpu); SIGN now.once = m_notified_once(); now.live = (m_created_live() > 0); }
 
 inline choose(i, set)
 {
@@ -129,11 +142,30 @@ inline choose(i, set)
     fi
 }
 
+/* A layer's pattern is chosen when the first request reaches it (its
+ * dispatch routine is entered), not at start: states before that point are
+ * shared by every choice, and layers no request reaches (below a layer that
+ * completes at once) are never chosen.  The filters pass cleanup down
+ * whatever their pattern, so cleanup does not choose for them. */
+inline pick()
+{
+    if
+    :: pat[lvl] == 0 && !(cln && lvl < NDEV - 1) ->
+       if
+       :: lvl == NDEV - 1 -> choose(lvl, LOWEST_SET)
+       :: lvl < NDEV - 1 && lvl == 0 -> choose(lvl, TOP_SET)
+       :: lvl < NDEV - 1 && lvl > 0 -> choose(lvl, UPPER_SET)
+       fi;
+       c_code { m_chosen(now.lvl, now.pat[now.lvl]); }
+    :: else -> skip
+    fi
+}
+
 /* the level below was entered (IrpcCallBegin accepted the call) or not */
 inline descend()
 {
     if
-    :: ares -> ph[lvl] = PH_AFTER; lvl++; ph[lvl] = PH_ENTER
+    :: ares -> ph[lvl] = PH_AFTER; lvl++; ph[lvl] = PH_ENTER; pick()
     :: else -> ph[lvl] = PH_AFTER
     fi
 }
@@ -249,8 +281,12 @@ proctype app()
     :: r < TOTAL ->
        atomic {
           cln = (r == NREQ);
-          c_code { m_step(0); now.ares = m_submit(Papp->r, now.cln); m_step(0); };
-          lvl = 0; ph[0] = PH_ENTER
+          c_code { m_step(0); now.ares = m_submit(Papp->r, now.cln); m_step(0); SIGN };
+          lvl = 0; ph[0] = PH_ENTER;
+          if
+          :: ares -> pick()
+          :: else -> skip
+          fi
        }
        if
        :: ares ->
@@ -260,6 +296,7 @@ proctype app()
           :: ph[lvl] == PH_RET ->
              atomic {
                 STEP(0, m_return(now.lvl));
+                ph[lvl] = PH_ENTER;      /* dead until the level is entered again */
                 if
                 :: lvl == 0 -> break
                 :: else -> lvl--
@@ -295,9 +332,18 @@ end_idle:
     od
 }
 
+/* IoCancelIrp on any read submitted so far, chosen when it fires */
 proctype canceller()
 {
-    atomic { c_expr { G_CANCEL_POSSIBLE } -> STEP(2, now.cres = m_cancel(now.ctarget)) }
+    atomic {
+       c_expr { G_CANCEL_POSSIBLE } ->
+       do
+       :: c_expr { now.ctarget + 1 < mdl.nreq && now.ctarget + 1 < NREQ } -> ctarget++
+       :: break
+       od;
+       STEP(2, now.cres = m_cancel(now.ctarget));
+       ctarget = 0
+    }
     if
     :: cres ->
        atomic { c_expr { G_CANCEL_LOCK } -> STEP(2, m_cancel_lock(); m_cancel_remove()) }
@@ -317,13 +363,8 @@ proctype quiesce()
 }
 
 init {
-    byte i = 0;
     atomic {
-       do
-       :: i == 0 && i < NDEV - 1 -> choose(i, TOP_SET); i++
-       :: i > 0 && i < NDEV - 1 -> choose(i, UPPER_SET); i++
-       :: i == NDEV - 1 -> choose(i, LOWEST_SET); break
-       od;
+       /* patterns fixed by -DPATk; the others are chosen by pick() */
 #ifdef PAT0
        pat[0] = PAT0;
 #endif
@@ -337,10 +378,9 @@ init {
        pat[3] = PAT3;
 #endif
 #if CANCEL
-       select (ctarget : 0 .. NREQ - 1);
        cancel_done = 0;
 #endif
-       c_code { m_init(NDEV, now.pat, BUG, TOTAL); };
+       c_code { m_init(NDEV, now.pat, BUG, TOTAL); SIGN };
        run app();
        run dpc();
 #if CANCEL

@@ -15,7 +15,12 @@
  * (IrpcSubmit, IrpcRunAllDeferred, the sample drivers) give the same
  * deliveries and statuses on small configurations.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include "layers.h"
 #include "irpc_internal.h"
 
@@ -24,6 +29,214 @@ MDL_STATE mdl;
 /* pan's error reporting and replay flag */
 extern void (*uerror)(char *);
 extern int readtrail;
+
+/* ---- the state spin compares ---------------------------------------------
+ * irpc.pml tracks `irpc` and `mdl` UnMatched: spin saves and restores them
+ * along the search but does not compare them.  It compares m_sig, which
+ * m_sign() fills after every step: the two objects are cut into parts (each
+ * IRP, the life records, each processor, the requests, each level's
+ * bookkeeping ...; together they cover every byte), every distinct value of
+ * a part is stored once in an intern table, and m_sig holds one number per
+ * part: the index of its value in that table.  The table only grows and
+ * compares whole byte strings, so two states have equal signatures exactly
+ * when their irpc and mdl are equal byte for byte: matching on m_sig is
+ * matching on the whole state, without approximation (tree compression,
+ * done here because spin's own -DCOLLAPSE cuts the vector only per
+ * process).  The vector shrinks from irpc + mdl (9-12 KB) to 4 bytes a part.
+ *
+ * Before cutting, m_sign clears what no later step can read (dead data), so
+ * that states that differ only there are one state; see m_dead().
+ *
+ * The table lives outside pan's own memory accounting: sig_report() prints
+ * the process's peak memory, which model/run.sh reports. */
+uint32_t m_sig[MDL_SIG_PARTS];
+
+typedef struct {
+    uint64_t hash;
+    uint32_t len;
+    uint64_t at;                 /* offset of the value in `arena` */
+} MDL_INTERNED;
+
+static unsigned char *arena;     /* the distinct values, one after the other */
+static uint64_t arena_len, arena_cap;
+static uint32_t *slots;          /* open addressing on the hash: id = index in values + 1, 0 = empty */
+static uint64_t table_cap, table_count;
+static MDL_INTERNED *values;     /* by id - 1 */
+static uint64_t values_cap;
+
+/* the parts: [start, end) of the image irpc ++ mdl */
+static size_t part_start[MDL_SIG_PARTS + 1];
+static int part_count;
+static unsigned char image[sizeof irpc + sizeof mdl];
+static unsigned char *last_value[MDL_SIG_PARTS];   /* the value each part had last time, and its id */
+static uint32_t last_id[MDL_SIG_PARTS];
+
+static void sig_fail(const char *what)
+{
+    fprintf(stderr, "model: %s\n", what);
+    uerror((char *)what);
+}
+
+static void *sig_grow(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (q == NULL) {
+        fprintf(stderr, "model: out of memory for the intern table (%zu bytes)\n", n);
+        exit(2);
+    }
+    return q;
+}
+
+static void add_boundary(size_t at)
+{
+    if (part_count > 0 && at <= part_start[part_count - 1])
+        return;
+    if (part_count == MDL_SIG_PARTS) {
+        fprintf(stderr, "model: more state parts than MDL_SIG_PARTS\n");
+        exit(2);
+    }
+    part_start[part_count++] = at;
+}
+
+/* the parts: every IRP slot, the life records, the devices and files (they
+ * do not change), the requests, every processor, the rest of irpc; every
+ * level's bookkeeping, the rest of mdl.  Boundaries in increasing order, so
+ * the parts are contiguous and cover the whole image. */
+static void sig_parts(void)
+{
+    const size_t m = sizeof irpc;
+    part_count = 0;
+    for (int i = 0; i < IRPC_MAX_IRPS; i++)
+        add_boundary(offsetof(IRPC_STATE_T, irps) + (size_t)i * sizeof(IRP));
+    add_boundary(offsetof(IRPC_STATE_T, life));
+    add_boundary(offsetof(IRPC_STATE_T, devices));
+    add_boundary(offsetof(IRPC_STATE_T, requests));
+    for (int c = 0; c < IRPC_MAX_CPUS; c++)
+        add_boundary(offsetof(IRPC_STATE_T, cpus) + (size_t)c * sizeof(IRPC_CPU));
+    add_boundary(offsetof(IRPC_STATE_T, cpu));
+    for (int l = 0; l < MDL_MAX_LEVELS; l++)
+        add_boundary(m + offsetof(MDL_STATE, lv) + (size_t)l * sizeof(MDL_LEVEL));
+    add_boundary(m + offsetof(MDL_STATE, ndev));
+    part_start[part_count] = sizeof image;
+    for (int k = 0; k < part_count; k++)
+        last_value[k] = sig_grow(last_value[k], part_start[k + 1] - part_start[k]);
+    memset(last_id, 0, sizeof last_id);
+}
+
+static uint64_t hash_bytes(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    for (; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001B3ull;
+    return h ^ (h >> 29);
+}
+
+static void table_put(uint32_t id)
+{
+    uint64_t mask = table_cap - 1, i = values[id - 1].hash & mask;
+    while (slots[i] != 0)
+        i = (i + 1) & mask;
+    slots[i] = id;
+}
+
+/* the id of this value, interned if new */
+static uint32_t intern(const unsigned char *p, size_t n)
+{
+    uint64_t h = hash_bytes(p, n);
+    if (table_cap == 0 || 2 * (table_count + 1) > table_cap) {
+        uint64_t cap = table_cap ? 2 * table_cap : (1u << 16);
+        free(slots);
+        slots = calloc(cap, sizeof *slots);
+        if (slots == NULL) {
+            fprintf(stderr, "model: out of memory for the intern table\n");
+            exit(2);
+        }
+        table_cap = cap;
+        for (uint64_t id = 1; id <= table_count; id++)
+            table_put((uint32_t)id);
+    }
+    uint64_t mask = table_cap - 1, i = h & mask;
+    for (; slots[i] != 0; i = (i + 1) & mask) {
+        const MDL_INTERNED *v = &values[slots[i] - 1];
+        if (v->hash == h && v->len == n && memcmp(arena + v->at, p, n) == 0)
+            return slots[i];
+    }
+    if (table_count >= 0xFFFFFFFEu)
+        sig_fail("more than 2^32 distinct values of a state part");
+    if (arena_len + n > arena_cap) {
+        arena_cap = arena_cap ? 2 * arena_cap : (1u << 20);
+        while (arena_len + n > arena_cap)
+            arena_cap *= 2;
+        arena = sig_grow(arena, arena_cap);
+    }
+    if (table_count + 1 > values_cap) {
+        values_cap = values_cap ? 2 * values_cap : (1u << 16);
+        values = sig_grow(values, values_cap * sizeof *values);
+    }
+    memcpy(arena + arena_len, p, n);
+    values[table_count] = (MDL_INTERNED){ h, (uint32_t)n, arena_len };
+    arena_len += n;
+    slots[i] = (uint32_t)++table_count;
+    return slots[i];
+}
+
+/* the sizing of the table and the process's peak memory, in every run's log */
+__attribute__((destructor)) static void sig_report(void)
+{
+    struct rusage ru;
+    if (table_count == 0 || readtrail)
+        return;
+    getrusage(RUSAGE_SELF, &ru);
+    fflush(stdout);
+    fprintf(stderr, "model: %d state parts, %llu distinct part values (%.1f MB interned)\n", part_count,
+            (unsigned long long)table_count, (double)(arena_len + table_cap * sizeof *slots +
+                                                      values_cap * sizeof *values) / 1048576.0);
+    fprintf(stderr, "model: peak memory %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
+}
+
+/* Dead data: the steps never read it before writing it again.
+ *  - irpc.cpu: every step selects its processor first (m_step);
+ *  - frames above a processor's frame count: IrpcPushFrame zeroes a frame
+ *    before using it;
+ *  - DPC queue entries past deferred_count (m_dpc_begin clears the one it
+ *    frees; the reference writes the entry it adds). */
+void m_dead(void)
+{
+    irpc.cpu = 0;
+    for (int c = 0; c < IRPC_MAX_CPUS; c++)
+        for (int f = irpc.cpus[c].frame_count; f < IRPC_MAX_FRAMES; f++)
+            IrpcZero(&irpc.cpus[c].frames[f], sizeof irpc.cpus[c].frames[f]);
+    for (int d = irpc.deferred_count; d < IRPC_MAX_DEFERRED; d++) {
+        irpc.deferred[d] = NULL;
+        irpc.deferred_dev[d] = 0;
+    }
+}
+
+void m_sign(void)
+{
+    if (part_count == 0)
+        sig_parts();
+    m_dead();
+    memcpy(image, &irpc, sizeof irpc);
+    memcpy(image + sizeof irpc, &mdl, sizeof mdl);
+    for (int k = 0; k < part_count; k++) {
+        const unsigned char *p = image + part_start[k];
+        size_t n = part_start[k + 1] - part_start[k];
+        if (last_id[k] == 0 || memcmp(p, last_value[k], n) != 0) {
+            last_id[k] = intern(p, n);
+            memcpy(last_value[k], p, n);
+        }
+        m_sig[k] = last_id[k];
+    }
+}
+
 
 static IO_COMPLETION_ROUTINE m_prop_routine;
 static IO_COMPLETION_ROUTINE m_wait_routine;
@@ -173,12 +386,20 @@ void m_init(int ndev, const unsigned char *pattern, int bug, int total)
     for (int l = 0; l < MDL_MAX_LEVELS; l++)
         mdl.lv[l].own = -1;
     if (readtrail) {
-        printf("  | stack (top first):\n");
+        printf("  | stack of %d devices (top first; a pattern not fixed here is chosen when the first request reaches the layer):\n", ndev);
         for (int l = 0; l < ndev; l++)
-            printf("  |   dev %d: %s\n", dev_of(l) + 1, pattern_name(pattern[l]));
+            if (pattern[l] != 0)
+                printf("  |   dev %d: %s\n", dev_of(l) + 1, pattern_name(pattern[l]));
         if (bug != BUG_NONE)
             printf("  |   seeded bug %d\n", bug);
     }
+}
+
+void m_chosen(int level, int pattern)
+{
+    if (readtrail)
+        printf("  | (dev %d takes its pattern as the first request reaches it: %s)\n", dev_of(level) + 1,
+               pattern_name(pattern));
 }
 
 /* IrpcSubmit's set-up, then the first half of its IofCallDriver */
@@ -243,6 +464,11 @@ void m_return(int level)
     } else {
         mdl.lv[level - 1].lower = st;
     }
+    /* the dispatch routine has returned: its locals are dead (a driver that
+     * did not wait may still have its event or status block written through
+     * a dangling pointer, into these zeroes, as into a dead stack frame) */
+    IrpcZero(&mdl.lv[level], sizeof mdl.lv[level]);
+    mdl.lv[level].own = -1;
 }
 
 int m_slot(int level)

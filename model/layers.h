@@ -92,6 +92,14 @@ typedef struct {
 
 extern MDL_STATE mdl;
 
+/* what spin compares: one number per part of irpc and mdl (layers.c);
+ * the parts: every IRP slot, every processor, every level, and five more */
+#include <stdint.h>
+#define MDL_SIG_PARTS (IRPC_MAX_IRPS + IRPC_MAX_CPUS + MDL_MAX_LEVELS + 5)
+extern uint32_t m_sig[MDL_SIG_PARTS];
+void m_sign(void);
+void m_dead(void);     /* clears dead data (m_sign does it first) */
+
 /* lowest device's extension */
 typedef struct {
     KSPIN_LOCK QueueLock;
@@ -104,6 +112,7 @@ typedef struct {
 void m_step(int cpu);
 
 void m_init(int ndev, const unsigned char *pattern, int bug, int total);
+void m_chosen(int level, int pattern);           /* the trail: a layer's pattern was chosen */
 int m_own(int level);
 int m_submit(int request, int cleanup);          /* 1: dispatch of level 0 entered */
 int m_call_lower(int level, int slot);           /* 1: dispatch of level+1 entered */
@@ -165,7 +174,7 @@ int m_bad_delivery(void);     /* some request delivered more than once */
 #define G_DPC_READY       m_dpc_ready()
 #define G_DPC_LOCK        m_dpc_lock_free()
 #define G_WAIT_READY      m_wait_ready(now.lvl)
-#define G_CANCEL_POSSIBLE m_cancel_possible(now.ctarget)
+#define G_CANCEL_POSSIBLE m_cancel_possible(0)   /* a read was submitted */
 #define G_CANCEL_LOCK     m_cancel_lock_free()
 #define G_QUIET           (now.app_done && now.cancel_done && now.dpc_idle && !m_dpc_ready())
 

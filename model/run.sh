@@ -57,7 +57,11 @@ run() {
   secs=$(echo "$end - $start" | bc)
   local states mem st rule
   states=$(grep -E '^ +[0-9.e+]+ states, stored' "$log" | head -1 | awk '{print $1}')
-  mem=$(grep 'total actual memory usage' "$log" | awk '{print $1}')
+  # the process's peak (pan's states and the model's intern table, which
+  # pan's own "total actual memory usage" does not count); pan's figure
+  # when the model did not print it (-DFULL_VECTOR)
+  mem=$(grep '^model: peak memory' "$log" | awk '{print $4}')
+  [ -n "$mem" ] || mem=$(grep 'total actual memory usage' "$log" | awk '{print $1}')
   [ -n "$states" ] || states=0
   [ -n "$mem" ] || mem=0
   if grep -q '^pan:[0-9]*: ' "$log" || ls "$out"/*.trail >/dev/null 2>&1; then

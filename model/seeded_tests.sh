@@ -51,5 +51,25 @@ while IFS='|' read -r name rule checks cfg flags; do
   fi
   [ -n "${SEED_VERBOSE:-}" ] && echo "$out" | grep -E '^   ' | sed 's/^/     /'
 done <<< "$seeds"
+
+# The state spin compares is the interned encoding of irpc and mdl
+# (layers.c, m_sign); it must lose nothing: the same configuration with the
+# whole state in the vector (-DFULL_VECTOR) stores exactly as many states.
+counts=
+for mode in interned full; do
+  flag=; [ $mode = full ] && flag=-DFULL_VECTOR
+  out=$(MODEL_CHECKS=safety PAN_CFLAGS=-DCOLLAPSE MODEL_OUT=build/model/exact-$mode \
+        bash model/run.sh "exact-$mode" 2 2 1 1 $flag 2>&1)
+  n=$(echo "$out" | sed -n 's/^== exact-[a-z]* safety: proved  states=\([0-9]*\) .*/\1/p')
+  counts="$counts ${n:-none}"
+done
+set -- $counts
+if [ "$1" != none ] && [ "$1" = "$2" ]; then
+  echo "ok   interned-vector-exact: $1 states interned, $2 with the whole state in the vector (N=2, M=2, cancel, cleanup)"
+  passed=$((passed + 1))
+else
+  echo "FAIL interned-vector-exact: states interned / whole vector: $1 / $2"
+  failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

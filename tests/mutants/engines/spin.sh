@@ -18,14 +18,17 @@ esac
 out="$tree/build/mutant-engines/spin"
 mkdir -p "$out"
 cd "$tree" || exit 2
-# NAME N M CANCEL CLEANUP: N devices (layers nondeterministic), M reads
+# NAME N M CANCEL CLEANUP [spin flags]: N devices (layers nondeterministic),
+# M reads; the last one puts a synchronous-IRP layer on top (IoBuild*
+# requests the I/O manager signals and frees)
 configs='c2r1cancel 2 1 1 0
 c2r2cleanup 2 2 0 1
-c3r1 3 1 0 0'
+c3r1 3 1 0 0
+c3r2sync 3 2 1 1 -DTOP_SET=768 -DUPPER_SET=894'
 : > "$out/run.log"
-while read -r name n m cancel cleanup; do
+while read -r name n m cancel cleanup flags; do
   MODEL_CHECKS=safety MODEL_OUT="$out/$name" \
-    timeout 600 bash model/run.sh "$name" "$n" "$m" "$cancel" "$cleanup" >> "$out/run.log" 2>&1
+    timeout 600 bash model/run.sh "$name" "$n" "$m" "$cancel" "$cleanup" $flags >> "$out/run.log" 2>&1
 done <<< "$configs"
 if grep -q '"status":"error"' "$out/run.log" || grep -q 'failed:' "$out/run.log"; then
   echo "spin: a run failed (see $out/run.log)" >&2
