@@ -32,7 +32,8 @@ int main(int argc, char **argv)
     lx->CompleteInline = lower != P_PEND;
     /* lowest.c completes a zero-length read with STATUS_INVALID_PARAMETER;
      * syncioctl.c's IOCTL always has a length, so its error is configured */
-    lx->TransferStatus = upper == P_SYNC && lower == P_DONE_ERR ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
+    lx->TransferStatus = (upper == P_SYNC || upper == P_ASYNC_FSD) && lower == P_DONE_ERR ? STATUS_INVALID_PARAMETER
+                                                                                         : STATUS_SUCCESS;
     IrpcInitDriver(&updrv);
     PDEVICE_OBJECT top = NULL;
     switch (upper) {
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
     case P_WAIT: FwdWaitDriverEntry(&updrv); top = FwdWaitAddDevice(&updrv, low); break;
     case P_ALLOC: AllocIrpDriverEntry(&updrv); top = AllocIrpAddDevice(&updrv, low); break;
     case P_SYNC: SyncIoctlDriverEntry(&updrv); top = SyncIoctlAddDevice(&updrv, low); break;
+    case P_ASYNC_FSD: AsyncFsdDriverEntry(&updrv); top = AsyncFsdAddDevice(&updrv, low); break;
     default: return 2;
     }
     PFILE_OBJECT file = IrpcOpenFile(top);

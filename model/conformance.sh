@@ -2,7 +2,7 @@
 # model/conformance.sh - the model's layers and its re-statements of
 # IrpcSubmit / IrpcRunDeferred against the reference run monolithically with
 # the sample drivers: for every two-device stack of a sample filter
-# (passthru, propagate, fwdwait, allocirp, syncioctl) over lowest.c (pend+queue+DPC,
+# (passthru, propagate, fwdwait, allocirp, syncioctl, asyncfsd) over lowest.c (pend+queue+DPC,
 # complete at once with success, complete at once with an error), one read,
 # the status IoCallDriver returned to the application, the status delivered
 # and the number of deliveries must be the same - in every interleaving the
@@ -15,7 +15,7 @@ inc="-Isrc/include -Isrc -Isrc/drivers -Imodel"
 gcc -std=c11 -Wall -Wextra -Werror $inc -DIRPC_MAX_CPUS=3 model/conformance.c src/irpc_core.c src/iomgr.c \
     src/ke.c src/irpc_print.c src/drivers/*.c -o build/model/conformance || { echo "0 passed, 1 failed"; exit 1; }
 passed=0; failed=0
-for upper in 1 2 3 4 8; do
+for upper in 1 2 3 4 8 10; do
   for lower in 7 5 6; do
     ref=$(./build/model/conformance $upper $lower)
     set -- $ref

@@ -35,9 +35,11 @@
  * Upper layers may also build a synchronous IRP (L_SYNC, L_SYNC_FSD:
  * IoBuildDeviceIoControlRequest / IoBuildSynchronousFsdRequest, after
  * syncioctl.c), send it, and block on its event (a c_expr guard) while the
- * DPC on cpu1 completes it; the default configurations keep them out of
- * UPPER_SET and model/verify.sh checks them in their own configuration with
- * TOP_SET (the top layer's choices).
+ * DPC on cpu1 completes it, or build an asynchronous read (L_ASYNC:
+ * IoBuildAsynchronousFsdRequest, after asyncfsd.c) that their routine frees;
+ * the default configurations keep these three out of UPPER_SET and
+ * model/verify.sh checks them in a configuration of their own with TOP_SET
+ * (the top layer's choices).
  */
 
 #ifndef NDEV
@@ -66,13 +68,14 @@
 #define L_PEND     7
 #define L_SYNC     8
 #define L_SYNC_FSD 9
+#define L_ASYNC    10
 
 /* which patterns the layers may take: bit (1 << pattern) */
 #ifndef UPPER_SET
 #define UPPER_SET  126   /* skip, copy, wait, alloc, complete ok, complete error */
 #endif
 #ifndef TOP_SET
-#define TOP_SET    UPPER_SET   /* level 0 (the top) when NDEV > 1; 768: the two synchronous builders */
+#define TOP_SET    UPPER_SET   /* level 0 (the top) when NDEV > 1; 1792: the three IoBuild* builders */
 #endif
 #ifndef LOWEST_SET
 #define LOWEST_SET 224   /* complete ok, complete error, pend+queue+DPC */
@@ -139,6 +142,7 @@ inline choose(i, set)
     :: (set & (1 << L_PEND))     -> pat[i] = L_PEND
     :: (set & (1 << L_SYNC))     -> pat[i] = L_SYNC
     :: (set & (1 << L_SYNC_FSD)) -> pat[i] = L_SYNC_FSD
+    :: (set & (1 << L_ASYNC))    -> pat[i] = L_ASYNC
     fi
 }
 
@@ -223,9 +227,9 @@ inline enter()
           atomic { STEP(0, m_copy(now.lvl); now.ares = m_call_lower(now.lvl, m_slot(now.lvl))); descend() }
        :: pat[lvl] == L_WAIT ->
           atomic { STEP(0, m_wait_setup(now.lvl); now.ares = m_call_lower(now.lvl, m_slot(now.lvl))); descend() }
-       :: pat[lvl] == L_ALLOC ->
+       :: pat[lvl] == L_ALLOC || pat[lvl] == L_ASYNC ->
           atomic {
-             STEP(0, now.ares = m_alloc(now.lvl));
+             STEP(0, now.ares = m_alloc(now.lvl, now.pat[now.lvl] == L_ASYNC));
              if
              :: ares -> STEP(0, now.ares = m_call_lower(now.lvl, m_own(now.lvl))); descend()
              :: else -> ph[lvl] = PH_RET
@@ -259,7 +263,7 @@ inline after()
        atomic { c_expr { G_WAIT_READY } -> STEP(0, m_wait(now.lvl)) };
 #endif
        atomic { STEP(0, m_wait_complete(now.lvl)); ph[lvl] = PH_RET }
-    :: !cln && pat[lvl] == L_ALLOC ->
+    :: !cln && (pat[lvl] == L_ALLOC || pat[lvl] == L_ASYNC) ->
        atomic { STEP(0, m_alloc_after(now.lvl)); ph[lvl] = PH_RET }
     :: !cln && (pat[lvl] == L_SYNC || pat[lvl] == L_SYNC_FSD) ->
        /* the wait blocks this processor until the DPC on cpu1 completed the

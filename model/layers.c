@@ -354,6 +354,7 @@ static const char *pattern_name(int p)
     case P_COPY: return "copy, propagating completion routine, forward (propagate)";
     case P_WAIT: return "forward and wait, complete again (fwdwait)";
     case P_ALLOC: return "create an IRP, free it in its routine (allocirp)";
+    case P_ASYNC_FSD: return "build a read (IoBuildAsynchronousFsdRequest), free it in its routine (asyncfsd)";
     case P_DONE_OK: return "complete at once with STATUS_SUCCESS";
     case P_DONE_ERR: return "complete at once with STATUS_INVALID_PARAMETER";
     case P_PEND: return "mark pending, queue with cancel routine, DPC (lowest)";
@@ -558,10 +559,21 @@ static NTSTATUS m_alloc_routine(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Con
     return STATUS_MORE_PROCESSING_REQUIRED;
 }
 
-int m_alloc(int level)
+/* the buffer of the reads P_ASYNC_FSD builds: nothing writes it (the model's
+ * lowest driver moves no data), so it is not part of the state */
+static unsigned char m_read_buffer[512];
+
+/* P_ALLOC (allocirp.c): IoAllocateIrp, the current location's request
+ * copied into the next one; P_ASYNC_FSD (asyncfsd.c): a read built with
+ * IoBuildAsynchronousFsdRequest, which sets the next location itself.  Both:
+ * a routine for all three outcomes that frees the IRP, completes the
+ * original and stops completion; the original is pended. */
+int m_alloc(int level, int fsd)
 {
     PIRP irp = irp_of(level);
-    PIRP own = IoAllocateIrp(irpc.devices[dev_of(level + 1)].StackSize, FALSE);
+    PDEVICE_OBJECT lower = &irpc.devices[dev_of(level + 1)];
+    PIRP own = fsd ? IoBuildAsynchronousFsdRequest(IRP_MJ_READ, lower, m_read_buffer, sizeof m_read_buffer, NULL, NULL)
+                   : IoAllocateIrp(lower->StackSize, FALSE);
     if (own == NULL) {
         irp->IoStatus.Status = STATUS_INSUFFICIENT_RESOURCES;
         irp->IoStatus.Information = 0;
@@ -571,8 +583,10 @@ int m_alloc(int level)
     }
     PIO_STACK_LOCATION mine = IoGetCurrentIrpStackLocation(irp);
     PIO_STACK_LOCATION next = IoGetNextIrpStackLocation(own);
-    next->MajorFunction = mine->MajorFunction;
-    next->Parameters = mine->Parameters;
+    if (!fsd) {
+        next->MajorFunction = mine->MajorFunction;
+        next->Parameters = mine->Parameters;
+    }
     next->FileObject = mine->FileObject;
     IoSetCompletionRoutine(own, m_alloc_routine, irp, TRUE, TRUE, TRUE);
     IoMarkIrpPending(irp);

@@ -33,7 +33,8 @@ enum {
     P_DONE_ERR = 6,   /* complete at once with STATUS_INVALID_PARAMETER */
     P_PEND = 7,       /* lowest: mark pending, queue with a cancel routine, DPC (lowest.c) */
     P_SYNC = 8,       /* synchronous IOCTL from IoBuildDeviceIoControlRequest, wait, complete (syncioctl.c) */
-    P_SYNC_FSD = 9    /* same with a read from IoBuildSynchronousFsdRequest */
+    P_SYNC_FSD = 9,   /* same with a read from IoBuildSynchronousFsdRequest */
+    P_ASYNC_FSD = 10  /* build a read with IoBuildAsynchronousFsdRequest, free it in its routine (asyncfsd.c) */
 };
 
 /* seeded bugs (0: none); same numbers in irpc.pml */
@@ -61,7 +62,7 @@ typedef struct {
     IRPC_CALL call;          /* the IoCallDriver that entered this level */
     NTSTATUS ret;            /* what the dispatch routine returns */
     NTSTATUS lower;          /* what its own IoCallDriver returned */
-    int own;                 /* IRP it created (P_ALLOC) or built (P_SYNC*), -1 */
+    int own;                 /* IRP it created (P_ALLOC) or built (P_SYNC*, P_ASYNC_FSD), -1 */
     KEVENT event;            /* P_WAIT, P_SYNC*: the event it waits on */
     IO_STATUS_BLOCK iosb;    /* P_SYNC*: the built IRP's status block */
     KIRQL irql;              /* saved by KeAcquireSpinLock */
@@ -128,7 +129,7 @@ void m_wait_setup(int level);
 int m_wait_ready(int level);
 void m_wait(int level);
 void m_wait_complete(int level);
-int m_alloc(int level);                          /* 1: created, 0: completed with an error */
+int m_alloc(int level, int fsd);                 /* 1: created, 0: completed with an error */
 void m_alloc_after(int level);
 void m_complete_now(int level, NTSTATUS status);
 int m_sync_build(int level, int fsd);            /* 1: built, 0: completed with an error */

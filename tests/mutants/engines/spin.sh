@@ -19,12 +19,13 @@ out="$tree/build/mutant-engines/spin"
 mkdir -p "$out"
 cd "$tree" || exit 2
 # NAME N M CANCEL CLEANUP [spin flags]: N devices (layers nondeterministic),
-# M reads; the last one puts a synchronous-IRP layer on top (IoBuild*
-# requests the I/O manager signals and frees)
+# M reads; the last one puts a layer that builds its IRP on top (IoBuild*:
+# synchronous requests the I/O manager signals and frees, an asynchronous
+# read the layer's routine frees)
 configs='c2r1cancel 2 1 1 0
 c2r2cleanup 2 2 0 1
 c3r1 3 1 0 0
-c3r2sync 3 2 1 1 -DTOP_SET=768 -DUPPER_SET=894'
+c3r2built 3 2 1 1 -DTOP_SET=1792 -DUPPER_SET=1918'
 : > "$out/run.log"
 while read -r name n m cancel cleanup flags; do
   MODEL_CHECKS=safety MODEL_OUT="$out/$name" \
