@@ -387,7 +387,8 @@ void m_init(int ndev, const unsigned char *pattern, int bug, int total)
     for (int l = 0; l < MDL_MAX_LEVELS; l++)
         mdl.lv[l].own = -1;
     if (readtrail) {
-        printf("  | stack of %d devices (top first; a pattern not fixed here is chosen when the first request reaches the layer):\n", ndev);
+        printf("  | stack of %d device%s (top first; a pattern not fixed here is chosen when the first request reaches the layer):\n",
+               ndev, ndev == 1 ? "" : "s");
         for (int l = 0; l < ndev; l++)
             if (pattern[l] != 0)
                 printf("  |   dev %d: %s\n", dev_of(l) + 1, pattern_name(pattern[l]));
