@@ -336,18 +336,23 @@ end_idle:
     od
 }
 
-/* IoCancelIrp on any read submitted so far, chosen when it fires */
+/* IoCancelIrp, once: on any read submitted so far, chosen when it fires,
+ * or on the synchronous IRP a layer built and waits on (its creator
+ * cancelling it when its wait times out) */
 proctype canceller()
 {
-    atomic {
-       c_expr { G_CANCEL_POSSIBLE } ->
-       do
-       :: c_expr { now.ctarget + 1 < mdl.nreq && now.ctarget + 1 < NREQ } -> ctarget++
-       :: break
-       od;
-       STEP(2, now.cres = m_cancel(now.ctarget));
-       ctarget = 0
-    }
+    if
+    :: atomic {
+          c_expr { G_CANCEL_POSSIBLE } ->
+          do
+          :: c_expr { now.ctarget + 1 < mdl.nreq && now.ctarget + 1 < NREQ } -> ctarget++
+          :: break
+          od;
+          STEP(2, now.cres = m_cancel(now.ctarget));
+          ctarget = 0
+       }
+    :: atomic { c_expr { G_CANCEL_BUILT } -> STEP(2, now.cres = m_cancel_built()) }
+    fi;
     if
     :: cres ->
        atomic { c_expr { G_CANCEL_LOCK } -> STEP(2, m_cancel_lock(); m_cancel_remove()) }

@@ -886,6 +886,38 @@ int m_cancel(int request)
     return mdl.cancel_active;
 }
 
+/* The creator of a synchronous IRP whose wait timed out cancels it, then
+ * waits again (the usual timeout pattern): possible while a level that built
+ * one got STATUS_PENDING from IoCallDriver and its event is not signalled
+ * yet - the I/O manager signals it when it delivers the IRP, just before
+ * freeing it (on Windows the IRP's final completion runs in the waiting
+ * thread, so it cannot be freed while its creator is about to cancel it). */
+static int waiting_builder(void)
+{
+    for (int l = 0; l < mdl.ndev; l++) {
+        const MDL_LEVEL *lv = &mdl.lv[l];
+        if (lv->own < 0 || lv->lower != STATUS_PENDING || KeReadStateEvent((PKEVENT)&lv->event) != 0)
+            continue;
+        int kind = irpc.life[lv->own].kind;
+        if ((kind == IRPC_KIND_DEVICE_IOCTL || kind == IRPC_KIND_SYNC_FSD) && irpc.life[lv->own].state != IRPC_ST_FREE)
+            return l;
+    }
+    return -1;
+}
+
+int m_cancel_built_possible(void)
+{
+    return irpc.cancel_lock == 0 && waiting_builder() >= 0;
+}
+
+int m_cancel_built(void)
+{
+    int l = waiting_builder();
+    if (l >= 0)
+        IoCancelIrp(&irpc.irps[mdl.lv[l].own]);
+    return mdl.cancel_active;
+}
+
 int m_cancel_lock_free(void)
 {
     return m_lock_free(mdl.cancel_dev);

@@ -158,6 +158,8 @@ int m_dpc_lock_free(void);
 /* cancel (processor 2) */
 int m_cancel_possible(int request);
 int m_cancel(int request);                       /* 1: the cancel routine started */
+int m_cancel_built_possible(void);               /* a synchronous IRP's creator waits on it */
+int m_cancel_built(void);                        /* its creator cancels it; 1: the cancel routine started */
 int m_cancel_lock_free(void);
 void m_cancel_lock(void);
 void m_cancel_remove(void);
@@ -177,6 +179,7 @@ int m_bad_delivery(void);     /* some request delivered more than once */
 #define G_WAIT_READY      m_wait_ready(now.lvl)
 #define G_CANCEL_POSSIBLE m_cancel_possible(0)   /* a read was submitted */
 #define G_CANCEL_LOCK     m_cancel_lock_free()
+#define G_CANCEL_BUILT    m_cancel_built_possible()
 #define G_QUIET           (now.app_done && now.cancel_done && now.dpc_idle && !m_dpc_ready())
 
 #endif

@@ -17,6 +17,7 @@ touch-after-call      |IRPC IrpAccessAfterRelease     |safety|2 1 0 0|-DBUG=3 -D
 fwdwait-no-wait       |IRPC CompleteRequest           |safety|2 1 0 0|-DBUG=4 -DPAT0=3 -DPAT1=7
 dpc-cancel-double     |IRPC DoubleCompletion          |safety|1 1 1 0|-DBUG=5 -DPAT0=7
 dpc-cancel-double-fw  |IRPC CompleteRequest           |safety|2 1 1 0|-DBUG=5 -DPAT0=3 -DPAT1=7
+dpc-cancel-double-built|IRPC DoubleCompletion         |safety|2 1 1 0|-DBUG=5 -DPAT0=8 -DPAT1=7
 alloc-free-early      |IRPC IoAllocateFree            |safety|2 1 0 0|-DBUG=7 -DPAT0=4 -DPAT1=7
 alloc-no-free         |IRPC AllocatedIrpLeak          |safety|2 1 0 0|-DBUG=6 -DPAT0=4 -DPAT1=7
 alloc-no-free-ltl     |acceptance cycle               |AllocatedIrpLeak|2 1 0 0|-DBUG=6 -DPAT0=4 -DPAT1=7
