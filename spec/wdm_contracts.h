@@ -437,6 +437,18 @@ VOID KeLowerIrql(KIRQL NewIrql);
 
 /* ---- assumed contracts (bodies not proved: proofs/ASSUMPTIONS.md) ------- */
 
+/* The caller's frame across an API that runs other routines in frames of
+ * their own, pushed above it and popped (IoCallDriver, IoCompleteRequest,
+ * the wait): it names the same routine, IRP and generation, and what that
+ * routine did is kept; each contract adds the fields it keeps too.  Used as
+ *   ensures frame_kept: FrameCount > 0 ==> (IRPC_CALLER_FRAME_KEPT && ...);  */
+#define IRPC_CALLER_FRAME_KEPT \
+    CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) && \
+    CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) && \
+    CurFrame->marked == \old(SafeFrame->marked) && \
+    CurFrame->set_event == \old(SafeFrame->set_event) && \
+    CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry)
+
 /*@ // ASSUMED: IoCallDriver runs the target's dispatch routine (an indirect
     // call through the dispatch table, and the whole stack below it).
     requires wf: Wf;
@@ -450,13 +462,9 @@ VOID KeLowerIrql(KIRQL NewIrql);
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
-       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
-       CurFrame->marked == \old(SafeFrame->marked) &&
+      (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->completed == \old(SafeFrame->completed) &&
-       CurFrame->completed_status == \old(SafeFrame->completed_status) &&
-       CurFrame->set_event == \old(SafeFrame->set_event) &&
-       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry));
+       CurFrame->completed_status == \old(SafeFrame->completed_status));
     // the creator of a synchronous IRP owes the wait on its event when the
     // call returns STATUS_PENDING; every other caller's debt is unchanged
     ensures sync_event: FrameCount > 0 ==>
@@ -493,15 +501,11 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
-       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
-       CurFrame->marked == \old(SafeFrame->marked) &&
+      (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->completed == \old(SafeFrame->completed) &&
        CurFrame->completed_status == \old(SafeFrame->completed_status) &&
        CurFrame->forwarded == \old(SafeFrame->forwarded) &&
-       CurFrame->lower_status == \old(SafeFrame->lower_status) &&
-       CurFrame->set_event == \old(SafeFrame->set_event) &&
-       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry));
+       CurFrame->lower_status == \old(SafeFrame->lower_status));
     // the wait is done: none owed any more; the synchronous IRP's event
     // waited on is no longer owed
     ensures waited: Timeout == \null && FrameCount > 0 ==> CurFrame->wait_owed == 0 &&
@@ -538,14 +542,10 @@ NTSTATUS (KeWaitForSingleObject)(PVOID Object, KWAIT_REASON WaitReason, KPROCESS
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
-       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
-       CurFrame->marked == \old(SafeFrame->marked) &&
+      (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->forwarded == \old(SafeFrame->forwarded) &&
        CurFrame->lower_status == \old(SafeFrame->lower_status) &&
-       CurFrame->set_event == \old(SafeFrame->set_event) &&
        CurFrame->wait_owed == \old(SafeFrame->wait_owed) &&
-       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry) &&
        CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
     ensures completed: \old(FrameFor(Slot(Irp))) ==>
       (CurFrame->completed == 1 && CurFrame->completed_status == \old(Irp->IoStatus.Status));
