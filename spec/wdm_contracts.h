@@ -81,6 +81,61 @@ extern int irpc_report_line;
     CurFrame->irql_at_entry == Irql;
 */
 
+/*@ // ---- reclaiming an IRP: a routine that stops completion ----------------
+  // Facts about a completion routine's code, one assumption per routine:
+  // a dispatch routine that relies on one requires it of its own routine
+  // (an environment precondition, proofs/ASSUMPTIONS.md), justified by that
+  // routine's contract proved in the same target.  No axiom: nothing else
+  // is known of them.
+  axiomatic RoutineFacts {
+    // every call of r returns STATUS_MORE_PROCESSING_REQUIRED and leaves its
+    // IRP passing CompleteRequestStatusCheck, with no cancel routine
+    predicate StopsCompletion(PIO_COMPLETION_ROUTINE r);
+    // every call of r sets the SignalState of its context, an event, to 1
+    predicate SignalsContext(PIO_COMPLETION_ROUTINE r);
+  }
+
+  // the caller of IoCallDriver, device dev, sits at the IRP's current
+  // location and registered in the next one, for all three outcomes, a
+  // routine that stops completion: the walk reclaims the IRP for dev there
+  predicate ReclaimSet(IRP *irp, integer dev) =
+    2 <= irp->CurrentLocation <= irp->StackCount &&
+    CurLoc(irp)->DeviceObject == &irpc.devices[dev] && Creator(Slot(irp)) != dev &&
+    NextLoc(irp)->CompletionRoutine != \null && StopsCompletion(NextLoc(irp)->CompletionRoutine) &&
+    (NextLoc(irp)->Control & (SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL)) ==
+      (SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL);
+
+  // the IRP (generation gen) is back with dev, stopped at a current
+  // location, ready to be completed again
+  predicate Reclaimed(IRP *irp, integer dev, integer gen) =
+    irpc.life[Slot(irp)].gen == gen && State(Slot(irp)) == IRPC_ST_STOPPED &&
+    Owner(Slot(irp)) == dev && Creator(Slot(irp)) != dev && HasCurrent(irp) &&
+    CompleteRequestStatusCheck(irp) && irp->CancelRoutine == \null;
+
+  // the reclaim is owed on event ev: done already, or the walk has not yet
+  // left location k - 1, where dev's routine (which stops completion and
+  // signals ev, its context) waits for all three outcomes, and ev is not
+  // signalled (only that routine signals it)
+  predicate ReclaimOwed(IRP *irp, integer dev, integer gen, KEVENT *ev) =
+    Reclaimed(irp, dev, gen) ||
+    (irpc.life[Slot(irp)].gen == gen && Creator(Slot(irp)) != dev && ev->SignalState == 0 &&
+     \exists integer k; 2 <= k <= irp->StackCount && irp->CurrentLocation < k &&
+       irp->IrpcStack[k - 1].DeviceObject == &irpc.devices[dev] &&
+       irp->IrpcStack[k - 2].CompletionRoutine != \null &&
+       StopsCompletion(irp->IrpcStack[k - 2].CompletionRoutine) &&
+       SignalsContext(irp->IrpcStack[k - 2].CompletionRoutine) &&
+       irp->IrpcStack[k - 2].Context == ev &&
+       (irp->IrpcStack[k - 2].Control & (SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL)) ==
+         (SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR | SL_INVOKE_ON_CANCEL));
+
+  // device dev owns no queued IRP (a driver that never queues: it calls no
+  // InsertTailList & co., which set `queued`); carries CleanupCompletesQueued
+  // at its IoCompleteRequest call sites
+  predicate QueuesNothing(integer dev) =
+    \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) ==> Owner(i) == dev ==>
+      irpc.life[i].queued == 0;
+*/
+
 /* A device extension lies in the I/O manager's extension pool, apart from
  * the IRPs, life records, processors and trace the contracts speak of. */
 #define IRPC_EXT_APART(e) \
@@ -382,6 +437,18 @@ VOID KeLowerIrql(KIRQL NewIrql);
 
 /* ---- assumed contracts (bodies not proved: proofs/ASSUMPTIONS.md) ------- */
 
+/* The caller's frame across an API that runs other routines in frames of
+ * their own, pushed above it and popped (IoCallDriver, IoCompleteRequest,
+ * the wait): it names the same routine, IRP and generation, and what that
+ * routine did is kept; each contract adds the fields it keeps too.  Used as
+ *   ensures frame_kept: FrameCount > 0 ==> (IRPC_CALLER_FRAME_KEPT && ...);  */
+#define IRPC_CALLER_FRAME_KEPT \
+    CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) && \
+    CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) && \
+    CurFrame->marked == \old(SafeFrame->marked) && \
+    CurFrame->set_event == \old(SafeFrame->set_event) && \
+    CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry)
+
 /*@ // ASSUMED: IoCallDriver runs the target's dispatch routine (an indirect
     // call through the dispatch table, and the whole stack below it).
     requires wf: Wf;
@@ -395,13 +462,9 @@ VOID KeLowerIrql(KIRQL NewIrql);
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
-       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
-       CurFrame->marked == \old(SafeFrame->marked) &&
+      (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->completed == \old(SafeFrame->completed) &&
-       CurFrame->completed_status == \old(SafeFrame->completed_status) &&
-       CurFrame->set_event == \old(SafeFrame->set_event) &&
-       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry));
+       CurFrame->completed_status == \old(SafeFrame->completed_status));
     // the creator of a synchronous IRP owes the wait on its event when the
     // call returns STATUS_PENDING; every other caller's debt is unchanged
     ensures sync_event: FrameCount > 0 ==>
@@ -412,8 +475,52 @@ VOID KeLowerIrql(KIRQL NewIrql);
     ensures wait_owed: \old(FrameFor(Slot(Irp))) && \result != STATUS_PENDING ==>
       CurFrame->wait_owed == \old(SafeFrame->wait_owed);
     ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+    // the caller's own routine reclaims the IRP (ReclaimSet): a lower
+    // driver that returns anything but STATUS_PENDING completed the IRP at
+    // or below it, and the walk then stopped at the caller's routine; after
+    // STATUS_PENDING the reclaim is owed on the routine's event
+    ensures reclaimed: \old(ReclaimSet(Irp, CurDev)) && \result != STATUS_PENDING ==>
+      Reclaimed(Irp, \old(CurDev), \old(irpc.life[Slot(Irp)].gen));
+    ensures reclaim_owed: \old(ReclaimSet(Irp, CurDev) && SignalsContext(NextLoc(Irp)->CompletionRoutine)) &&
+      \result == STATUS_PENDING ==>
+      ReclaimOwed(Irp, \old(CurDev), \old(irpc.life[Slot(Irp)].gen), \old((KEVENT *)NextLoc(Irp)->Context));
+    // no IRP comes up to the caller's device queued
+    ensures queues: \old(QueuesNothing(CurDev)) ==> QueuesNothing(\old(CurDev));
 */
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+
+/*@ // ASSUMED: KeWaitForSingleObject runs deferred work (DPCs, through
+    // function pointers: the lower drivers' activity) until the event is
+    // signalled.  Stated for a wait without time-out that is satisfied (a
+    // wait nothing can satisfy reports DEADLOCK: assumed away, as for
+    // IofCallDriver's refusals).
+    requires wf: Wf;
+    requires \valid((KEVENT *)Object);
+    assigns irpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE, IRPC_SITES, ((KEVENT *)Object)->SignalState;
+    ensures Wf;
+    ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures frame_kept: FrameCount > 0 ==>
+      (IRPC_CALLER_FRAME_KEPT &&
+       CurFrame->completed == \old(SafeFrame->completed) &&
+       CurFrame->completed_status == \old(SafeFrame->completed_status) &&
+       CurFrame->forwarded == \old(SafeFrame->forwarded) &&
+       CurFrame->lower_status == \old(SafeFrame->lower_status));
+    // the wait is done: none owed any more; the synchronous IRP's event
+    // waited on is no longer owed
+    ensures waited: Timeout == \null && FrameCount > 0 ==> CurFrame->wait_owed == 0 &&
+      (CurFrame->sync_event_owed == \null ||
+       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
+    ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+    // the reclaim owed on this event (IofCallDriver's reclaim_owed) is done
+    ensures reclaimed: Timeout == \null &&
+      \old(FrameCount > 0 &&
+           ReclaimOwed(&irpc.irps[SafeFrame->irp], SafeFrame->dev, SafeFrame->gen, (KEVENT *)Object)) ==>
+      Reclaimed(&irpc.irps[CurFrame->irp], CurFrame->dev, CurFrame->gen);
+    ensures queues: \old(QueuesNothing(CurDev)) ==> QueuesNothing(\old(CurDev));
+*/
+NTSTATUS (KeWaitForSingleObject)(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                 BOOLEAN Alertable, PLARGE_INTEGER Timeout);
 
 /*@ // ASSUMED: IoCompleteRequest runs the completion walk (indirect calls
     // to the registered completion routines) and delivery.
@@ -435,14 +542,10 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
-       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
-       CurFrame->marked == \old(SafeFrame->marked) &&
+      (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->forwarded == \old(SafeFrame->forwarded) &&
        CurFrame->lower_status == \old(SafeFrame->lower_status) &&
-       CurFrame->set_event == \old(SafeFrame->set_event) &&
        CurFrame->wait_owed == \old(SafeFrame->wait_owed) &&
-       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry) &&
        CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
     ensures completed: \old(FrameFor(Slot(Irp))) ==>
       (CurFrame->completed == 1 && CurFrame->completed_status == \old(Irp->IoStatus.Status));

@@ -39,6 +39,15 @@ otherwise, with "not yet supported ... Ignoring annotation"):
               become \\true: they state facts of WP's Typed memory model
               (distinct C objects do not alias), true of any C execution,
               and E-ACSL 25 does not support ranges in \\separated.
+  routine     a clause that names `StopsCompletion` or `SignalsContext`
+              (facts about a completion routine's code, declared without a
+              definition: nothing to execute) once its predicates are
+              inlined is removed: the environment preconditions that assume
+              them of FwdWaitCompletion (whose own `stops` and `signals`
+              postconditions are checked), and the reclaim clauses of
+              IofCallDriver and KeWaitForSingleObject that rest on them.
+              The runtime checker does not claim those clauses; what the
+              driver derives from them (FwdWaitForward's `back`) is checked.
 
 --list prints the removed and replaced items (one per line: KIND NAME
 FILE:LINE); the runtime-check README lists the kinds.
@@ -57,6 +66,9 @@ REPLACED = {
 MACRO_REPLACED = {
     "IRPC_EXT_APART": "\\true",
 }
+# predicates with no definition, about a routine's code (routine rewrite)
+ROUTINE_FACTS = {"StopsCompletion", "SignalsContext"}
+CLAUSE_KEYWORDS = {"requires", "ensures", "assert", "check"}
 LABEL_KEYWORDS = {"requires", "ensures", "assert", "check", "admit", "assumes", "invariant",
                   "behavior", "variant"}
 
@@ -156,6 +168,19 @@ class Definitions:
             i += 1
 
 
+def blank(seq):
+    """Only the newlines of a token sequence (a removed item keeps its lines)."""
+    return "".join("\n" * s.count("\n") for s in seq)
+
+
+def skip_clause(toks, i, out):
+    """Blanks the clause or definition starting at toks[i] into out; returns
+    the index after its ';'."""
+    m = find_end(toks, i)
+    out.append(blank(toks[i:m + 1]))
+    return m + 1
+
+
 def strip_definitions(text):
     """Removes definitions, axiomatic blocks and 'assigns' clauses from one
     annotation body, keeping its newlines (line numbers)."""
@@ -163,9 +188,6 @@ def strip_definitions(text):
     out = []
     removed = []
     i = 0
-
-    def blank(seq):
-        return "".join("\n" * s.count("\n") for s in seq)
 
     prev_sig = None
     while i < len(toks):
@@ -183,35 +205,51 @@ def strip_definitions(text):
                     if depth == 0:
                         break
                 m += 1
-            removed.append(("Slot", "axiomatic"))
+            name = next((x for x in toks[i + 1:m] if is_ident(x)), "")
+            removed.append(("routine" if name == "RoutineFacts" else "Slot", "axiomatic " + name))
             out.append(blank(toks[i:m + 1]))
             i = m + 1
             continue
         if t in ("predicate", "logic"):
-            m = find_end(toks, i)
-            out.append(blank(toks[i:m + 1]))
-            i = m + 1
+            i = skip_clause(toks, i, out)
             continue
         is_loop_assigns = t == "loop" and i + 2 < len(toks) and toks[i + 2] == "assigns"
         unchanged = t == "ensures" and i + 2 < len(toks) and toks[i + 2].startswith("unchanged_")
         if (t == "assigns" and prev_sig != "loop") or is_loop_assigns or unchanged:
-            m = find_end(toks, i)
             removed.append(("assigns", "loop assigns" if is_loop_assigns else
                             "ensures " + toks[i + 2] if unchanged else "assigns"))
-            out.append(blank(toks[i:m + 1]))
-            i = m + 1
+            i = skip_clause(toks, i, out)
             continue
         if t == "assert" and i + 2 < len(toks) and toks[i + 2].startswith("wp_"):
-            m = find_end(toks, i)
             removed.append(("hint", "assert " + toks[i + 2]))
-            out.append(blank(toks[i:m + 1]))
-            i = m + 1
+            i = skip_clause(toks, i, out)
             continue
         if not t.isspace():
             prev_sig = t
         out.append(t)
         i += 1
     return "".join(out), removed
+
+
+def drop_routine_clauses(toks):
+    """Removes, from inlined annotation tokens, every clause that names a
+    predicate of ROUTINE_FACTS (keeping newlines).  Returns (tokens, names
+    of the clauses removed)."""
+    out, removed = [], []
+    i, prev_sig = 0, None
+    while i < len(toks):
+        t = toks[i]
+        if t in CLAUSE_KEYWORDS and prev_sig not in ("->", ".") and \
+                any(x in ROUTINE_FACTS for x in toks[i:find_end(toks, i)]):
+            label = toks[i + 2] if i + 2 < len(toks) and is_ident(toks[i + 2]) else ""
+            removed.append(t + (" " + label if label else ""))
+            i = skip_clause(toks, i, out)
+            continue
+        if not t.isspace():
+            prev_sig = t
+        out.append(t)
+        i += 1
+    return out, removed
 
 
 class Inliner:
@@ -350,7 +388,10 @@ def process(path, rel, defs, inliner, items, is_spec):
         stripped, removed = strip_definitions(body)
         for kind, name in removed:
             items.append((kind, name, "%s:%d" % (rel, line)))
-        new = "".join(inliner.expand(tokens(stripped)))
+        expanded, dropped = drop_routine_clauses(inliner.expand(tokens(stripped)))
+        for name in dropped:
+            items.append(("routine", name, "%s:%d" % (rel, line)))
+        new = "".join(expanded)
         assert new.count("\n") == body.count("\n"), rel
         if not new.strip():     # nothing left: a plain comment (an empty annotation is an error)
             return ("/*" + new + "*/") if m.group(1) is not None else "//"

@@ -46,8 +46,8 @@ PDEVICE_OBJECT PropagateAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Lo
 /* fwdwait.c: forward and wait, then complete again */
 typedef struct {
     PDEVICE_OBJECT Lower;
-    int RoutineRuns;
-    int Waits;
+    ULONG RoutineRuns;           /* counters (unsigned: they wrap, never overflow) */
+    ULONG Waits;
 } FWDWAIT_EXTENSION;
 VOID FwdWaitDriverEntry(PDRIVER_OBJECT DriverObject);
 PDEVICE_OBJECT FwdWaitAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Lower);
