@@ -181,16 +181,31 @@ def skip_clause(toks, i, out):
     return m + 1
 
 
+def walk_clauses(toks, step):
+    """The token walk both clause filters share: step(toks, i, prev_sig, out)
+    returns the index to go on at when it consumed the tokens from i (their
+    blanks written to out), or None to keep toks[i]; prev_sig is the last
+    non-blank token kept.  Returns the tokens kept."""
+    out = []
+    i, prev_sig = 0, None
+    while i < len(toks):
+        nxt = step(toks, i, prev_sig, out)
+        if nxt is not None:
+            i = nxt
+            continue
+        if not toks[i].isspace():
+            prev_sig = toks[i]
+        out.append(toks[i])
+        i += 1
+    return out
+
+
 def strip_definitions(text):
     """Removes definitions, axiomatic blocks and 'assigns' clauses from one
     annotation body, keeping its newlines (line numbers)."""
-    toks = tokens(text)
-    out = []
     removed = []
-    i = 0
 
-    prev_sig = None
-    while i < len(toks):
+    def step(toks, i, prev_sig, out):
         t = toks[i]
         if t == "axiomatic":
             m = i
@@ -208,48 +223,39 @@ def strip_definitions(text):
             name = next((x for x in toks[i + 1:m] if is_ident(x)), "")
             removed.append(("routine" if name == "RoutineFacts" else "Slot", "axiomatic " + name))
             out.append(blank(toks[i:m + 1]))
-            i = m + 1
-            continue
+            return m + 1
         if t in ("predicate", "logic"):
-            i = skip_clause(toks, i, out)
-            continue
+            return skip_clause(toks, i, out)
         is_loop_assigns = t == "loop" and i + 2 < len(toks) and toks[i + 2] == "assigns"
         unchanged = t == "ensures" and i + 2 < len(toks) and toks[i + 2].startswith("unchanged_")
         if (t == "assigns" and prev_sig != "loop") or is_loop_assigns or unchanged:
             removed.append(("assigns", "loop assigns" if is_loop_assigns else
                             "ensures " + toks[i + 2] if unchanged else "assigns"))
-            i = skip_clause(toks, i, out)
-            continue
+            return skip_clause(toks, i, out)
         if t == "assert" and i + 2 < len(toks) and toks[i + 2].startswith("wp_"):
             removed.append(("hint", "assert " + toks[i + 2]))
-            i = skip_clause(toks, i, out)
-            continue
-        if not t.isspace():
-            prev_sig = t
-        out.append(t)
-        i += 1
-    return "".join(out), removed
+            return skip_clause(toks, i, out)
+        return None
+
+    return "".join(walk_clauses(tokens(text), step)), removed
 
 
 def drop_routine_clauses(toks):
     """Removes, from inlined annotation tokens, every clause that names a
     predicate of ROUTINE_FACTS (keeping newlines).  Returns (tokens, names
     of the clauses removed)."""
-    out, removed = [], []
-    i, prev_sig = 0, None
-    while i < len(toks):
+    removed = []
+
+    def step(toks, i, prev_sig, out):
         t = toks[i]
         if t in CLAUSE_KEYWORDS and prev_sig not in ("->", ".") and \
                 any(x in ROUTINE_FACTS for x in toks[i:find_end(toks, i)]):
             label = toks[i + 2] if i + 2 < len(toks) and is_ident(toks[i + 2]) else ""
             removed.append(t + (" " + label if label else ""))
-            i = skip_clause(toks, i, out)
-            continue
-        if not t.isspace():
-            prev_sig = t
-        out.append(t)
-        i += 1
-    return out, removed
+            return skip_clause(toks, i, out)
+        return None
+
+    return walk_clauses(toks, step), removed
 
 
 class Inliner:
