@@ -64,10 +64,10 @@ static uint64_t table_cap, table_count;
 static MDL_INTERNED *values;     /* by id - 1 */
 static uint64_t values_cap;
 
-/* the parts: [start, end) of the image irpc ++ mdl */
+/* the parts: [start, end) of irpc ++ mdl (offsets past sizeof irpc are in
+ * mdl; no part crosses from one to the other) */
 static size_t part_start[MDL_SIG_PARTS + 1];
 static int part_count;
-static unsigned char image[sizeof irpc + sizeof mdl];
 static unsigned char *last_value[MDL_SIG_PARTS];   /* the value each part had last time, and its id */
 static uint32_t last_id[MDL_SIG_PARTS];
 
@@ -101,7 +101,7 @@ static void add_boundary(size_t at)
 /* the parts: every IRP slot, the life records, the devices and files (they
  * do not change), the requests, every processor, the rest of irpc; every
  * level's bookkeeping, the rest of mdl.  Boundaries in increasing order, so
- * the parts are contiguous and cover the whole image. */
+ * the parts are contiguous and cover both objects. */
 static void sig_parts(void)
 {
     const size_t m = sizeof irpc;
@@ -114,10 +114,11 @@ static void sig_parts(void)
     for (int c = 0; c < IRPC_MAX_CPUS; c++)
         add_boundary(offsetof(IRPC_STATE_T, cpus) + (size_t)c * sizeof(IRPC_CPU));
     add_boundary(offsetof(IRPC_STATE_T, cpu));
+    add_boundary(m);
     for (int l = 0; l < MDL_MAX_LEVELS; l++)
         add_boundary(m + offsetof(MDL_STATE, lv) + (size_t)l * sizeof(MDL_LEVEL));
     add_boundary(m + offsetof(MDL_STATE, ndev));
-    part_start[part_count] = sizeof image;
+    part_start[part_count] = m + sizeof mdl;
     for (int k = 0; k < part_count; k++)
         last_value[k] = sig_grow(last_value[k], part_start[k + 1] - part_start[k]);
     memset(last_id, 0, sizeof last_id);
@@ -224,10 +225,9 @@ void m_sign(void)
     if (part_count == 0)
         sig_parts();
     m_dead();
-    memcpy(image, &irpc, sizeof irpc);
-    memcpy(image + sizeof irpc, &mdl, sizeof mdl);
     for (int k = 0; k < part_count; k++) {
-        const unsigned char *p = image + part_start[k];
+        const unsigned char *p = part_start[k] < sizeof irpc ? (const unsigned char *)&irpc + part_start[k]
+                                                             : (const unsigned char *)&mdl + (part_start[k] - sizeof irpc);
         size_t n = part_start[k + 1] - part_start[k];
         if (last_id[k] == 0 || memcmp(p, last_value[k], n) != 0) {
             last_id[k] = intern(p, n);
