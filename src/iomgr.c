@@ -544,6 +544,10 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 }
 
 /* ---- IoCompleteRequest ---------------------------------------------------- */
+/*@ requires \valid(s);
+    assigns s->MinorFunction, s->Flags, s->Control, s->Parameters.Others, s->FileObject;
+    ensures s->Control == 0;
+*/
 static void clear_location(PIO_STACK_LOCATION s)
 {
     s->MinorFunction = 0;
@@ -594,6 +598,36 @@ static void deliver(int slot)
 
 /* What a completion routine did, checked when it returns (its frame still
  * names it).  Returns 1 when the walk goes on, 0 when it stops here. */
+/*@ requires wf: Wf;
+    requires ValidSlot(slot);
+    requires FrameCount > 0 && f == CurFrame;
+    // what the routine's role guarantees (spec/wdm_contracts.h,
+    // IRPC_COMPLETION_ROLE): the checks below never fire when it holds
+    requires CompletionEventChecking: CompletionEventChecking(f);
+    requires CompletionIrql: CompletionIrqlRoutine(f);
+    requires AllocatedIrpMustStop: AllocatedIrpMustStop(Kind(slot), by_creator, r);
+    requires CompletionRoutinePending: r != STATUS_MORE_PROCESSING_REQUIRED ==>
+      CompletionRoutinePending(&irpc.irps[slot], r);
+    // a routine that lets completion continue leaves the IRP alive
+    requires IrpAccessAfterRelease: r != STATUS_MORE_PROCESSING_REQUIRED ==>
+      (irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING &&
+       irpc.irps[slot].CurrentLocation >= 1);
+    assigns irpc.life[slot].state, irpc.life[slot].owner,
+            irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+    ensures Wf;
+    ensures \result == (r != STATUS_MORE_PROCESSING_REQUIRED ? 1 : 0);
+    // the walk goes on with the IRP
+    ensures goes_on: r != STATUS_MORE_PROCESSING_REQUIRED ==>
+      (State(slot) == IRPC_ST_WALKING && Owner(slot) == IRPC_IN_WALK);
+    // STATUS_MORE_PROCESSING_REQUIRED: the IRP, unless the routine freed
+    // it, is STOPPED and belongs to the routine's device (resumable)
+    ensures stopped: r == STATUS_MORE_PROCESSING_REQUIRED &&
+      \old(irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING) ==>
+      (State(slot) == IRPC_ST_STOPPED && Owner(slot) == f->dev);
+    ensures left: r == STATUS_MORE_PROCESSING_REQUIRED &&
+      !\old(irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING) ==>
+      State(slot) == \old(State(slot));
+*/
 static int after_routine(IRPC_FRAME *f, int slot, unsigned gen, BOOLEAN by_creator, NTSTATUS r)
 {
     PIRP irp = &irpc.irps[slot];

@@ -25,6 +25,11 @@ void IrpcUseSite(const char *file, int line);
 void IrpcEnter(void);                  /* an API routine begins: its caller's site reports */
 void IrpcCurrentSite(const char **file, int *line);
 IRPC_FRAME *IrpcPushFrame(int kind, int dev, int slot);
+/*@ requires CpuOk;
+    assigns irpc.cpus[irpc.cpu].frame_count;
+    ensures CpuOk;
+    ensures FrameCount == (\old(FrameCount) > 0 ? \old(FrameCount) - 1 : 0);
+*/
 void IrpcPopFrame(void);
 /*@ requires CpuOk;
     requires slot < IRPC_MAX_IRPS;
