@@ -137,8 +137,8 @@ static VOID AllocIrpSend(ALLOCIRP_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP Irp
     //@ assert wp_r_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     /*@ assert wp_r_frame: FrameFor(Slot(Irp)) && CurFrame->completed == 0 &&
           CurFrame->sync_event_owed == \null; */
-    /*@ assert wp_r_routine: own->IrpcStack[own->StackCount - 1].CompletionRoutine != \null &&
-          (own->IrpcStack[own->StackCount - 1].Control & 0xE0) == 0xE0; */
+    //@ assert wp_r_routine: own->IrpcStack[own->StackCount - 1].CompletionRoutine != \null;
+    //@ assert wp_r_IoAllocateForward: (own->IrpcStack[own->StackCount - 1].Control & 0xE0) == 0xE0;
     /*@ assert wp_pre_mark: \separated(&CurFrame->completed, &CurLoc(Irp)->Control) &&
           \separated(&CurLoc(Irp)->Control, &own->IrpcStack[own->StackCount - 1].Control); */
     IoMarkIrpPending(Irp);
