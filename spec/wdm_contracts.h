@@ -555,6 +555,9 @@ NTSTATUS (KeWaitForSingleObject)(PVOID Object, KWAIT_REASON WaitReason, KPROCESS
 VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost);
 
 /*@ // ASSUMED: IoAllocateIrp (its body zeroes the IRP through a void *).
+    // What it leaves of the other IRPs is stated field by field, as for
+    // IoBuildAsynchronousFsdRequest (a structure equality over the whole IRP
+    // and life record is too much for the provers in a driver's context).
     requires wf: Wf;
     assigns irpc.irps[0 .. IRPC_MAX_IRPS - 1], irpc.life[0 .. IRPC_MAX_IRPS - 1], IRPC_TRACE;
     ensures Wf;
@@ -562,12 +565,36 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost);
       (PoolIrp(\result) &&
        State(Slot(\result)) == IRPC_ST_IDLE && Kind(Slot(\result)) == IRPC_KIND_ALLOC &&
        Creator(Slot(\result)) == CurDev && Owner(Slot(\result)) == CurDev &&
+       irpc.life[Slot(\result)].queued == 0 &&
        \result->StackCount == StackSize && \result->CurrentLocation == StackSize + 1 &&
        \result->CancelRoutine == \null);
     ensures fresh: \result != \null ==>
       \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==> i != Slot(\result);
-    ensures unchanged_others: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==>
-      (irpc.life[i] == \old(irpc.life[i]) && irpc.irps[i] == \old(irpc.irps[i]));
+    // the frame condition restated as facts a caller can use directly (as
+    // for IoFreeIrp): the processors are not written
+    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount) &&
+      LocksHeld == \old(LocksHeld) && Irql == \old(Irql) && CurDev == \old(CurDev);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
+       CurFrame->marked == \old(SafeFrame->marked) &&
+       CurFrame->completed == \old(SafeFrame->completed) &&
+       CurFrame->forwarded == \old(SafeFrame->forwarded) &&
+       CurFrame->wait_owed == \old(SafeFrame->wait_owed) &&
+       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
+    // IrpcNewIrp writes the slot it returns and nothing else of the pool
+    // (every other slot, live or free, keeps its life fields)
+    ensures unchanged_life: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      (\result == \null || i != Slot(\result)) ==>
+      (State(i) == \old(State(i)) && Owner(i) == \old(Owner(i)) &&
+       Creator(i) == \old(Creator(i)) && Kind(i) == \old(Kind(i)) &&
+       irpc.life[i].gen == \old(irpc.life[i].gen) &&
+       irpc.life[i].queued == \old(irpc.life[i].queued));
+    ensures unchanged_irps: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==>
+      (irpc.irps[i].StackCount == \old(irpc.irps[i].StackCount) &&
+       irpc.irps[i].CurrentLocation == \old(irpc.irps[i].CurrentLocation) &&
+       irpc.irps[i].CancelRoutine == \old(irpc.irps[i].CancelRoutine) &&
+       (HasCurrent(&irpc.irps[i]) ==>
+          CurLoc(&irpc.irps[i])->MajorFunction == \old(CurLoc(&irpc.irps[i])->MajorFunction)));
 */
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
 

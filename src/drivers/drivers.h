@@ -55,8 +55,8 @@ PDEVICE_OBJECT FwdWaitAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Lowe
 /* allocirp.c: creates an IRP with IoAllocateIrp, frees it in its routine */
 typedef struct {
     PDEVICE_OBJECT Lower;
-    int Created;
-    int Freed;
+    ULONG Created;               /* counters (unsigned: they wrap, never overflow) */
+    ULONG Freed;
 } ALLOCIRP_EXTENSION;
 VOID AllocIrpDriverEntry(PDRIVER_OBJECT DriverObject);
 PDEVICE_OBJECT AllocIrpAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Lower);
