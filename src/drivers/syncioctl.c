@@ -134,9 +134,10 @@ static NTSTATUS SyncIoctlSend(SYNCIOCTL_EXTENSION *ext, PIRP Irp, PIRP transfer,
     requires frame: CurFrame->wait_owed == 0 && CurFrame->sync_event_owed == \null;
     requires status: StatusSet(status);
     requires locks: LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
-    ensures \result == status;
+    // named after the rules they carry to the dispatch routine's return
+    ensures IrpProcessingComplete: CurFrame->completed == 1;
+    ensures StatusMismatch: \result == status && CurFrame->completed_status == status;
     ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
-    ensures completed: CurFrame->completed == 1 && CurFrame->completed_status == status;
     ensures frame_kept: CurFrame->marked == 0 && CurFrame->sync_event_owed == \null;
 */
 static NTSTATUS SyncIoctlComplete(PIRP Irp, NTSTATUS status, ULONG_PTR information)
