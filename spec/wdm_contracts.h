@@ -134,6 +134,22 @@ extern int irpc_report_line;
   predicate QueuesNothing(integer dev) =
     \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) ==> Owner(i) == dev ==>
       irpc.life[i].queued == 0;
+
+  // a status that CompleteRequestStatusCheck accepts: neither
+  // STATUS_PENDING nor the uninitialised marker
+  predicate StatusSet(integer st) = st != STATUS_PENDING && st != (NTSTATUS)0xFFFFFFFF;
+
+  // the caller (the innermost frame's device) created irp, a synchronous
+  // IRP with an event: it owes the wait on that event after STATUS_PENDING
+  predicate OwesSyncEvent(IRP *irp) =
+    SyncKind(Kind(Slot(irp))) && Creator(Slot(irp)) == CurDev && irp->UserEvent != \null;
+
+  // slot i is the IRP of the innermost frame, which its routine holds: not
+  // marked pending, ACTIVE, owned by the frame's device, no cancel routine
+  predicate FrameIrpHeld(integer i) =
+    FrameCount > 0 && CurFrame->marked == 0 && FrameFor(i) &&
+    State(i) == IRPC_ST_ACTIVE && Owner(i) == CurFrame->dev &&
+    irpc.irps[i].CancelRoutine == \null;
 */
 
 /* A device extension lies in the I/O manager's extension pool, apart from
@@ -449,6 +465,23 @@ VOID KeLowerIrql(KIRQL NewIrql);
     CurFrame->set_event == \old(SafeFrame->set_event) && \
     CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry)
 
+/* A status block that is none of the other locations the wait assigns (the
+ * pool, the findings, the trace, the call sites): what it writes there is a
+ * status block of the pool's IRPs (unchanged_status_blocks). */
+#define IRPC_BLOCK_APART(b) \
+    \separated(b, &irpc, &irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], &irpc_finding_count, \
+               &irpc_events[0 .. IRPC_MAX_EVENTS - 1], &irpc_event_count, \
+               &irpc_site_file, &irpc_site_line, &irpc_report_file, &irpc_report_line)
+
+/* The fields of IRP slot i that IofCallDriver and the wait keep for the
+ * IRP the caller's routine holds (unchanged_frame_irp). */
+#define IRPC_IRP_KEPT(i) \
+    Creator(i) == \old(Creator(i)) && Kind(i) == \old(Kind(i)) && \
+    irpc.irps[i].StackCount == \old(irpc.irps[i].StackCount) && \
+    irpc.irps[i].CurrentLocation == \old(irpc.irps[i].CurrentLocation) && \
+    (HasCurrent(&irpc.irps[i]) ==> \
+       CurLoc(&irpc.irps[i])->MajorFunction == \old(CurLoc(&irpc.irps[i])->MajorFunction))
+
 /*@ // ASSUMED: IoCallDriver runs the target's dispatch routine (an indirect
     // call through the dispatch table, and the whole stack below it).
     requires wf: Wf;
@@ -465,15 +498,28 @@ VOID KeLowerIrql(KIRQL NewIrql);
       (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->completed == \old(SafeFrame->completed) &&
        CurFrame->completed_status == \old(SafeFrame->completed_status));
-    // the creator of a synchronous IRP owes the wait on its event when the
-    // call returns STATUS_PENDING; every other caller's debt is unchanged
+    // the creator of a synchronous IRP with an event owes the wait on that
+    // event when the call returns STATUS_PENDING; every other caller's
+    // debt is unchanged
     ensures sync_event: FrameCount > 0 ==>
-      (CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed) ||
-       \old(SyncKind(Kind(Slot(Irp))) && Creator(Slot(Irp)) == CurDev));
+      ((\result == STATUS_PENDING && \old(OwesSyncEvent(Irp)) ==>
+          CurFrame->sync_event_owed == \old(Irp->UserEvent)) &&
+       (!(\result == STATUS_PENDING && \old(OwesSyncEvent(Irp))) ==>
+          CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed)));
     ensures forwarded: \old(FrameFor(Slot(Irp))) ==>
       (CurFrame->forwarded == 1 && CurFrame->lower_status == \result);
     ensures wait_owed: \old(FrameFor(Slot(Irp))) && \result != STATUS_PENDING ==>
       CurFrame->wait_owed == \old(SafeFrame->wait_owed);
+    // an IRP that is not the caller's frame's owes it no wait
+    ensures wait_kept: FrameCount > 0 && !\old(FrameFor(Slot(Irp))) ==>
+      CurFrame->wait_owed == \old(SafeFrame->wait_owed);
+    // no dispatch routine returns the uninitialised marker
+    ensures marker: \result != (NTSTATUS)0xFFFFFFFF;
+    // the IRP the caller's routine holds, when it is not the one passed, is
+    // touched by no other code during the call
+    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      \old(FrameIrpHeld(i) && i != Slot(Irp)) ==>
+      (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
     ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
     // the caller's own routine reclaims the IRP (ReclaimSet): a lower
     // driver that returns anything but STATUS_PENDING completed the IRP at
@@ -497,7 +543,10 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
     requires wf: Wf;
     requires \valid((KEVENT *)Object);
     assigns irpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
-            IRPC_TRACE, IRPC_SITES, ((KEVENT *)Object)->SignalState;
+            IRPC_TRACE, IRPC_SITES, ((KEVENT *)Object)->SignalState,
+            // delivery copies a synchronous IRP's final status into its
+            // status block (the creator's storage, outside the pool)
+            *(irpc.irps[0 .. IRPC_MAX_IRPS - 1].UserIosb);
     ensures Wf;
     ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
@@ -507,10 +556,11 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
        CurFrame->forwarded == \old(SafeFrame->forwarded) &&
        CurFrame->lower_status == \old(SafeFrame->lower_status));
     // the wait is done: none owed any more; the synchronous IRP's event
-    // waited on is no longer owed
+    // waited on is no longer owed, any other is still
     ensures waited: Timeout == \null && FrameCount > 0 ==> CurFrame->wait_owed == 0 &&
-      (CurFrame->sync_event_owed == \null ||
-       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
+      (\old(SafeFrame->sync_event_owed) == (KEVENT *)Object ==> CurFrame->sync_event_owed == \null) &&
+      (\old(SafeFrame->sync_event_owed) != (KEVENT *)Object ==>
+         CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
     ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
     // the reclaim owed on this event (IofCallDriver's reclaim_owed) is done
     ensures reclaimed: Timeout == \null &&
@@ -518,6 +568,14 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
            ReclaimOwed(&irpc.irps[SafeFrame->irp], SafeFrame->dev, SafeFrame->gen, (KEVENT *)Object)) ==>
       Reclaimed(&irpc.irps[CurFrame->irp], CurFrame->dev, CurFrame->gen);
     ensures queues: \old(QueuesNothing(CurDev)) ==> QueuesNothing(\old(CurDev));
+    // as IofCallDriver's: the IRP the caller's routine holds is touched by
+    // no other code
+    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      \old(FrameIrpHeld(i)) ==> (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+    // a status block outside the pool that holds a set status still holds
+    // one: delivery writes a synchronous IRP's block with its final status
+    ensures unchanged_status_blocks: \forall IO_STATUS_BLOCK *b; IRPC_BLOCK_APART(b) ==>
+      \old(StatusSet(b->Status)) ==> StatusSet(b->Status);
 */
 NTSTATUS (KeWaitForSingleObject)(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                  BOOLEAN Alertable, PLARGE_INTEGER Timeout);
@@ -642,6 +700,50 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
 */
 PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject,
                                    PVOID Buffer, ULONG Length, PLARGE_INTEGER StartingOffset,
+                                   PIO_STATUS_BLOCK IoStatusBlock);
+
+/*@ // ASSUMED: IoBuildDeviceIoControlRequest (build_irp, as for
+    // IoBuildAsynchronousFsdRequest): a synchronous IRP, the I/O manager's
+    // to free, whose event and status block are the caller's.
+    requires wf: Wf;
+    requires \valid_read(DeviceObject);
+    assigns irpc.irps[0 .. IRPC_MAX_IRPS - 1], irpc.life[0 .. IRPC_MAX_IRPS - 1], IRPC_TRACE;
+    ensures Wf;
+    ensures built: \result == \null ||
+      (PoolIrp(\result) &&
+       State(Slot(\result)) == IRPC_ST_IDLE && Kind(Slot(\result)) == IRPC_KIND_DEVICE_IOCTL &&
+       Creator(Slot(\result)) == CurDev && Owner(Slot(\result)) == CurDev &&
+       \result->StackCount == \old(DeviceObject->StackSize) &&
+       \result->CurrentLocation == \result->StackCount + 1 &&
+       \result->CancelRoutine == \null &&
+       \result->UserEvent == Event && \result->UserIosb == IoStatusBlock);
+    ensures fresh: \result != \null ==>
+      \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==> i != Slot(\result);
+    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount) &&
+      LocksHeld == \old(LocksHeld) && Irql == \old(Irql) && CurDev == \old(CurDev);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
+       CurFrame->marked == \old(SafeFrame->marked) &&
+       CurFrame->completed == \old(SafeFrame->completed) &&
+       CurFrame->forwarded == \old(SafeFrame->forwarded) &&
+       CurFrame->wait_owed == \old(SafeFrame->wait_owed) &&
+       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
+    ensures unchanged_life: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==>
+      (State(i) == \old(State(i)) && Owner(i) == \old(Owner(i)) &&
+       Creator(i) == \old(Creator(i)) && Kind(i) == \old(Kind(i)) &&
+       irpc.life[i].gen == \old(irpc.life[i].gen) &&
+       irpc.life[i].queued == \old(irpc.life[i].queued));
+    ensures unchanged_irps: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==>
+      (irpc.irps[i].StackCount == \old(irpc.irps[i].StackCount) &&
+       irpc.irps[i].CurrentLocation == \old(irpc.irps[i].CurrentLocation) &&
+       irpc.irps[i].CancelRoutine == \old(irpc.irps[i].CancelRoutine) &&
+       (HasCurrent(&irpc.irps[i]) ==>
+          CurLoc(&irpc.irps[i])->MajorFunction == \old(CurLoc(&irpc.irps[i])->MajorFunction)));
+*/
+PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObject,
+                                   PVOID InputBuffer, ULONG InputBufferLength,
+                                   PVOID OutputBuffer, ULONG OutputBufferLength,
+                                   BOOLEAN InternalDeviceIoControl, PKEVENT Event,
                                    PIO_STATUS_BLOCK IoStatusBlock);
 
 #endif

@@ -26,16 +26,17 @@ otherwise, with "not yet supported ... Ignoring annotation"):
               difference `irp - &irpc.irps[0]`, which the axiom SlotOfPool
               states on the pool; off the pool, PoolIrp is false either way.
   assigns     `assigns` and `loop assigns` clauses, and `ensures` clauses
-              named `unchanged_*` (struct equality with the pre-state), are
-              removed: these frame conditions are not executable in E-ACSL
-              25.  WP proves them (proofs/); the runtime checker does not
-              claim them.
+              named `unchanged_*` (struct equality with the pre-state, or
+              `\\old` under a binder), are removed: these frame conditions
+              are not executable in E-ACSL 25.  WP proves them (proofs/);
+              the runtime checker does not claim them.
   hint        `assert wp_*` (proof hints in the sample drivers: intermediate
               facts WP proves from the contracts, so that each later goal
               is small) are removed: on correct code they add nothing to
               the contracts they follow from, and in a seeded bug they would
               fire before the rule-named clause and hide the rule.
-  separation  `IrpApart` and `IRPC_EXT_APART` (\\separated over ranges)
+  separation  `IrpApart`, `IRPC_EXT_APART` and `IRPC_BLOCK_APART`
+              (\\separated over ranges)
               become \\true: they state facts of WP's Typed memory model
               (distinct C objects do not alias), true of any C execution,
               and E-ACSL 25 does not support ranges in \\separated.
@@ -65,6 +66,7 @@ REPLACED = {
 }
 MACRO_REPLACED = {
     "IRPC_EXT_APART": "\\true",
+    "IRPC_BLOCK_APART": "\\true",
 }
 # predicates with no definition, about a routine's code (routine rewrite)
 ROUTINE_FACTS = {"StopsCompletion", "SignalsContext"}

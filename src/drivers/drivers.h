@@ -75,7 +75,7 @@ PDEVICE_OBJECT AsyncFsdAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Low
 typedef struct {
     PDEVICE_OBJECT Lower;
     ULONG Mode;
-    int Waits;
+    ULONG Waits;
 } SYNCIOCTL_EXTENSION;
 VOID SyncIoctlDriverEntry(PDRIVER_OBJECT DriverObject);
 PDEVICE_OBJECT SyncIoctlAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Lower);
