@@ -26,6 +26,11 @@ BUILD = os.path.join(ROOT, "build", "harness")
 CORE = ["src/irpc_core.c", "src/iomgr.c", "src/ke.c"]
 DRIVERS = sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "src/drivers/*.c")))
 INCLUDES = ["-Isrc/include", "-Isrc", "-Isrc/drivers", "-Iharness/common", "-Iharness/negative"]
+
+
+def includes(name):
+    """INCLUDES, and the harness's own folder when it has sources of its own."""
+    return INCLUDES + (["-Iharness/" + name] if extra_sources(name) else [])
 POOLS = ["-DIRPC_MAX_IRPS=16"]   # pool size: three requests of four IRPs each
 CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
           "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
@@ -76,6 +81,13 @@ def bounds(name):
     return b
 
 
+def extra_sources(name):
+    """The harness's own sources besides <name>_harness.c (the compose
+    harness's abstract device), in its folder."""
+    own = os.path.join(HDIR, name, name + "_harness.c")
+    return sorted(os.path.relpath(f, ROOT) for f in glob.glob(os.path.join(HDIR, name, "*.c")) if f != own)
+
+
 def defines(b):
     return ["-DHARNESS_%s=%d" % (k, v) for k, v in sorted(b.items())]
 
@@ -121,10 +133,10 @@ def run_explore(exe_name, b, extra=(), name=None):
     exe = os.path.join(BUILD, exe_name)
     # the harness's own files see its bounds; the reference does not
     own = ["harness/%s/%s_harness.c" % (name, name), "harness/common/harness.c",
-           "harness/common/explore.c", "harness/common/print.c"] + list(extra)
+           "harness/common/explore.c", "harness/common/print.c"] + extra_sources(name) + list(extra)
     ref = ["src/irpc_print.c"] + CORE + DRIVERS
     objs = []
-    for src, flags in [(f, CFLAGS + INCLUDES + POOLS + defines(b)) for f in own] + \
+    for src, flags in [(f, CFLAGS + includes(name) + POOLS + defines(b)) for f in own] + \
                       [(f, CFLAGS + INCLUDES + POOLS) for f in ref]:
         obj, err = compile_obj(src, flags)
         if obj is None:
@@ -210,6 +222,8 @@ def eva_key(name, cmd, tree):
     files = sorted([os.path.join(ROOT, "harness", name, name + "_harness.c"),
                     os.path.join(ROOT, "harness", "common", "harness.c"),
                     os.path.join(ROOT, "harness", "common", "eva.c")] +
+                   [os.path.join(ROOT, f) for f in extra_sources(name)] +
+                   glob.glob(os.path.join(ROOT, "harness", name, "*.h")) +
                    glob.glob(os.path.join(ROOT, "harness", "common", "*.h")) +
                    glob.glob(os.path.join(ROOT, "harness", "negative", "*.h")) +
                    [f for f in glob.glob(os.path.join(ROOT, tree, "**"), recursive=True) if os.path.isfile(f)])
@@ -233,9 +247,9 @@ def prune_eva_cache(directory, since):
 def run_eva(name, b, tree):
     mode = os.environ.get("EVA_CACHE", "record")
     cache = os.environ.get("HARNESS_EVA_CACHE") or os.path.join(HDIR, "eva-cache")
-    incl = [i.replace("-Isrc", "-I" + tree + "/src") for i in INCLUDES]
+    incl = [i.replace("-Isrc", "-I" + tree + "/src") for i in includes(name)]
     srcs = ["harness/%s/%s_harness.c" % (name, name), "harness/common/harness.c",
-            "harness/common/eva.c"] + [os.path.join(tree, f) for f in CORE + DRIVERS]
+            "harness/common/eva.c"] + extra_sources(name) + [os.path.join(tree, f) for f in CORE + DRIVERS]
     cmd = ["frama-c", "-cpp-extra-args=" + " ".join(incl + POOLS + defines(b))] + srcs + EVA_FLAGS
     record = None
     if mode != "off" and framac_version():
@@ -336,6 +350,10 @@ def main():
         b = bounds(name)
         xb = explore_bounds(b)
         bj = {k.lower(): v for k, v in xb.items()}
+        # a harness without a DEPTH bound covers every depth by induction
+        # (compose: harness/README.md)
+        if "depth" not in bj:
+            bj["depth"] = "any"
         if "explore" in engines:
             res, out = run_explore(name, xb)
             ent = {"engine": "harness", "target": name, "status": res["status"],
@@ -352,6 +370,8 @@ def main():
         if "eva" in engines:
             eb = eva_bounds(b)
             ej = {k.lower(): v for k, v in eb.items()}
+            if "depth" not in ej:
+                ej["depth"] = "any"
             res = run_eva(name, eb, tree)
             rules = [names_by_id[i] if 0 <= i < len(names_by_id) else str(i)
                      for i in res.get("rule_ids_reached", [])]

@@ -21,7 +21,10 @@ void harness_print_config(void *stream)
     fprintf(out, "depth %d:", c->depth);
     for (int i = 0; i < c->depth; i++) {
         int p = c->layers[i];
-        const char *n = p == P_BUGGY ? c->buggy_name : (p >= 0 && p < P_COUNT ? names[p] : "?");
+        /* P_BUGGY + 1: the compose harness's abstract lower device
+         * (harness/compose/any_lower.h, P_ANY_LOWER) */
+        const char *n = p == P_BUGGY ? c->buggy_name : p == P_BUGGY + 1 ? "any-lower" :
+                        (p >= 0 && p < P_COUNT ? names[p] : "?");
         fprintf(out, "%s dev %d %s", i == 0 ? "" : " <-", i + 1, n != NULL ? n : "buggy");
     }
     fprintf(out, "; %d request(s)", c->attempted - c->cleanup_done);

@@ -398,3 +398,19 @@ PDRIVER_OBJECT buggy_driver_object(void)
     IrpcInitDriver(&buggy_driver);
     return &buggy_driver;
 }
+
+/* The run and assertions of a negative harness: the layer's request, then
+ * IRP_MJ_CLEANUP where the bug needs it, deferred work after each, the
+ * checks at quiescence.  (Declared where used: negative_harness.c,
+ * negative_compose.c.) */
+void buggy_run(PFILE_OBJECT file, const BUGGY_LAYER *bug);
+void buggy_run(PFILE_OBJECT file, const BUGGY_LAYER *bug)
+{
+    harness_submit(file, bug->request);
+    harness_interleave();
+    if (bug->cleanup) {
+        harness_submit(file, R_CLEANUP);
+        harness_interleave();
+    }
+    harness_check_quiescence();
+}

@@ -9,6 +9,7 @@
 #include "buggy.h"
 
 PDRIVER_OBJECT buggy_driver_object(void);
+void buggy_run(PFILE_OBJECT file, const BUGGY_LAYER *bug);
 
 void harness(void)
 {
@@ -34,14 +35,6 @@ void harness(void)
     /* ---- assumptions --------------------------------------------------- */
     assume(top != NULL && file != NULL);
 
-    /* ---- run ------------------------------------------------------------ */
-    harness_submit(file, bug->request);
-    harness_interleave();
-    if (bug->cleanup) {
-        harness_submit(file, R_CLEANUP);
-        harness_interleave();
-    }
-
-    /* ---- assertions ----------------------------------------------------- */
-    harness_check_quiescence();
+    /* ---- run, assertions ----------------------------------------------- */
+    buggy_run(file, bug);
 }

@@ -46,7 +46,7 @@ if [ -n "$upper" ]; then
 else
   stack_EVA_DEPTH=$stack_depth stack_EVA_REQUESTS=1 inflight_EVA_DEPTH=1 inflight_EVA_REQUESTS=1 \
   inflight_EVA_CANCELS=1 cleanup_EVA_DEPTH=1 cleanup_EVA_REQUESTS=1 \
-    python3 harness/run.py --engines eva --report "$out" > "$out/run.log" 2>&1
+    python3 harness/run.py --engines eva --report "$out" stack inflight cleanup > "$out/run.log" 2>&1
 fi
 if grep -Eq '^eva +[a-z]+ +error' "$out/run.log"; then
   echo "eva: a harness could not be analysed (see $out/run.log)" >&2

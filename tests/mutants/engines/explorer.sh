@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # engines/explorer.sh TREE - the `explorer` engine of the mutant kill matrix:
-# the bounded system harnesses of harness/ (stack, inflight, cleanup) under
+# the bounded system harnesses of harness/ (stack, inflight, cleanup; not
+# compose, whose abstract lower device is the harness's own) under
 # the native exhaustive explorer (gcc, ASan+UBSan), built from TREE's src/
 # with TREE's copy of harness/ (harness/run.py), every harness at depth
 # MUTANTS_EXPLORER_DEPTH (default 3, one less than the harnesses' default:
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "$0")/../../.." && pwd)
 depth=${MUTANTS_EXPLORER_DEPTH:-3}
 HARNESS_OBJCACHE="$here/build/mutants/.objcache-harness" \
   stack_DEPTH=$depth inflight_DEPTH=$depth cleanup_DEPTH=$depth \
-  python3 harness/run.py --engines explore --report "$out" > "$out/run.log" 2>&1
+  python3 harness/run.py --engines explore --report "$out" stack inflight cleanup > "$out/run.log" 2>&1
 rc=$?
 # a harness that could not be built or run is an engine error
 if grep -Eq '^harness +[a-z]+ +error' "$out/run.log"; then

@@ -1,0 +1,16 @@
+# compose harness bounds (override: make harness compose_REQUESTS=3)
+# No depth: the harness covers every depth by induction (compose_harness.c).
+REQUESTS    ?= 1
+CANCELS     ?= 1
+KINDS       ?= 7
+ALLOC_FAILS ?= 1
+CLEANUP     ?= 1
+STATUSES    ?= 2
+SHAPE       ?= -1
+# Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
+EVA_REQUESTS    ?= 1
+EVA_CANCELS     ?= 0
+EVA_KINDS       ?= 3
+EVA_ALLOC_FAILS ?= 1
+EVA_CLEANUP     ?= 0
+EVA_STATUSES    ?= 2
