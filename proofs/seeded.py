@@ -4,7 +4,10 @@ proofs/seeded/<Rule>.bug names a proof target, a rule id, a file and a small
 edit that puts that rule's bug into a copy of the code (build/seeded/<Rule>/).
 The test passes when the gate FAILS on that copy and one of the goals it
 could not prove is named after the rule (…_requires_<Rule>, …_ensures_<Rule>,
-or a call of IrpcReport/an API whose <Rule> clause breaks).  The copy is
+or a call of IrpcReport/an API whose <Rule> clause breaks).  A target that
+claims no rule (walk) has bugs named <target>_<clause>.bug whose "rule" is
+the name of the clause they break: they show that target's proof can fail,
+and claim nothing (gate.py claims a rule only through <Rule>.bug).  The copy is
 proved with the gate's cache in replay mode: results of goals the edit left
 byte-identical are replayed, every other goal goes to the provers, and
 nothing is written to the per-goal cache; the target's whole outcome is
