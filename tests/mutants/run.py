@@ -297,6 +297,15 @@ def main():
         dropped = harness_run.prune_eva_cache(os.path.join(ROOT, "harness", "eva-cache", "mutants"), t0)
         if dropped:
             print("eva: dropped %d recorded outcome(s) no tree uses any more" % dropped)
+    if "e-acsl" in engines and not args.ids:
+        # the e-acsl records of mutants that no longer exist
+        rec_dir = os.path.join(HERE, "eacsl-cache")
+        gone = [f for f in (os.listdir(rec_dir) if os.path.isdir(rec_dir) else [])
+                if f.endswith(".txt") and f[:-len(".txt")] not in trees]
+        for f in gone:
+            os.remove(os.path.join(rec_dir, f))
+        if gone:
+            print("e-acsl: dropped %d record(s) of mutants that no longer exist" % len(gone))
     print("total %.1f s" % (time.time() - t0))
 
     if args.quick:
