@@ -26,11 +26,6 @@ BUILD = os.path.join(ROOT, "build", "harness")
 CORE = ["src/irpc_core.c", "src/iomgr.c", "src/ke.c"]
 DRIVERS = sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "src/drivers/*.c")))
 INCLUDES = ["-Isrc/include", "-Isrc", "-Isrc/drivers", "-Iharness/common", "-Iharness/negative"]
-
-
-def includes(name):
-    """INCLUDES, and the harness's own folder when it has sources of its own."""
-    return INCLUDES + (["-Iharness/" + name] if extra_sources(name) else [])
 POOLS = ["-DIRPC_MAX_IRPS=16"]   # pool size: three requests of four IRPs each
 CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1",
           "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
@@ -86,6 +81,19 @@ def extra_sources(name):
     harness's abstract device), in its folder."""
     own = os.path.join(HDIR, name, name + "_harness.c")
     return sorted(os.path.relpath(f, ROOT) for f in glob.glob(os.path.join(HDIR, name, "*.c")) if f != own)
+
+
+def includes(name):
+    """INCLUDES, and the harness's own folder when it has sources of its own."""
+    return INCLUDES + (["-Iharness/" + name] if extra_sources(name) else [])
+
+
+def bounds_json(b):
+    """Bounds as reported: lower-case names; a harness without a DEPTH
+    bound covers every depth by induction (compose: harness/README.md)."""
+    j = {k.lower(): v for k, v in b.items()}
+    j.setdefault("depth", "any")
+    return j
 
 
 def defines(b):
@@ -349,11 +357,7 @@ def main():
     for name in names:
         b = bounds(name)
         xb = explore_bounds(b)
-        bj = {k.lower(): v for k, v in xb.items()}
-        # a harness without a DEPTH bound covers every depth by induction
-        # (compose: harness/README.md)
-        if "depth" not in bj:
-            bj["depth"] = "any"
+        bj = bounds_json(xb)
         if "explore" in engines:
             res, out = run_explore(name, xb)
             ent = {"engine": "harness", "target": name, "status": res["status"],
@@ -369,9 +373,7 @@ def main():
                 ok = False
         if "eva" in engines:
             eb = eva_bounds(b)
-            ej = {k.lower(): v for k, v in eb.items()}
-            if "depth" not in ej:
-                ej["depth"] = "any"
+            ej = bounds_json(eb)
             res = run_eva(name, eb, tree)
             rules = [names_by_id[i] if 0 <= i < len(names_by_id) else str(i)
                      for i in res.get("rule_ids_reached", [])]
