@@ -83,7 +83,6 @@ void harness_begin(int cancel_budget, int alloc_fail_budget)
         harness_config.requests[i] = -1;
     harness_config.cancels_left = cancel_budget;
     harness_config.alloc_fails_left = alloc_fail_budget;
-    harness_config.cleanup_done = 0;
     in_scheduler = 0;
     irpc_violation_hook = on_violation;
     irpc_sched_hook = scheduler;
@@ -206,12 +205,12 @@ static const struct {
     [R_IOCTL_UNKNOWN] = {IRP_MJ_DEVICE_CONTROL, HARNESS_UNKNOWN_IOCTL, HARNESS_LENGTH},
     [R_IOCTL_QUERY_SHORT] = {IRP_MJ_DEVICE_CONTROL, IOCTL_SAMPLE_QUERY_MODE, HARNESS_SHORT_LENGTH},
     [R_CLEANUP] = {IRP_MJ_CLEANUP, 0, 0},
+    [R_CREATE] = {IRP_MJ_CREATE, 0, 0},
+    [R_CLOSE] = {IRP_MJ_CLOSE, 0, 0},
 };
 
 int harness_submit(PFILE_OBJECT file, int kind)
 {
-    if (kind == R_CLEANUP)
-        harness_config.cleanup_done = 1;
     if (harness_config.attempted <= HARNESS_MAX_REQUESTS)
         harness_config.requests[harness_config.attempted] = kind;
     harness_config.attempted++;

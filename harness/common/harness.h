@@ -36,7 +36,8 @@ enum {
     P_LOWEST_LAST = P_LOWEST_DPC_ERR,
     P_UPPER_FIRST = P_PASSTHRU,
     P_UPPER_LAST = P_SYNCIOCTL,
-    P_BUGGY = 100            /* a layer from harness/negative/ */
+    P_BUGGY = 100,           /* a layer from harness/negative/ */
+    P_ANY_LOWER              /* the compose harness's abstract lower device (harness/compose/) */
 };
 
 /* Application requests: every kind the sample drivers tell apart.  The
@@ -59,8 +60,10 @@ enum {
     R_IOCTL_UNKNOWN,         /* IRP_MJ_DEVICE_CONTROL, HARNESS_UNKNOWN_IOCTL: refused */
     R_IOCTL_QUERY_SHORT,     /* IOCTL_SAMPLE_QUERY_MODE, HARNESS_SHORT_LENGTH-byte buffer: refused */
     R_CLEANUP,               /* IRP_MJ_CLEANUP for the file */
+    R_CREATE,                /* IRP_MJ_CREATE: the file is opened on the stack */
+    R_CLOSE,                 /* IRP_MJ_CLOSE: the file's last reference is gone */
     R_COUNT,
-    R_APP_FIRST = R_READ,    /* the application's requests (not cleanup) */
+    R_APP_FIRST = R_READ,    /* the application's requests (not cleanup, create, close) */
     R_APP_LAST = R_IOCTL_QUERY_SHORT,
     R_TRANSFER_LAST = R_IOCTL_TRANSFER  /* R_READ..: the transfers the inflight harness sends */
 };
@@ -80,7 +83,6 @@ typedef struct {
     int requests[HARNESS_MAX_REQUESTS + 1]; /* their kinds (R_...), in order */
     int cancels_left;                       /* IoCancelIrp budget */
     int alloc_fails_left;                   /* budget of IRP creations that fail */
-    int cleanup_done;
 } HARNESS_CONFIG;
 extern HARNESS_CONFIG harness_config;
 

@@ -8,10 +8,6 @@
 
 #include "harness.h"
 
-/* The abstract layer's pattern number in harness_config.layers
- * (common/print.c prints it as "any-lower"). */
-#define P_ANY_LOWER (P_BUGGY + 1)
-
 /* How many IRPs the device can hold at once (application requests plus
  * cleanup, each possibly replaced by one created IRP on its way down). */
 #define ANY_LOWER_MAX_HELD 4
