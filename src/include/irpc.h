@@ -248,8 +248,9 @@ enum { IRPC_POINT_CALL_RETURN = 1, IRPC_POINT_COMPLETE, IRPC_POINT_LOCK_RELEASE,
        IRPC_POINT_DPC_QUEUED, IRPC_POINT_DISPATCH_RETURN, IRPC_POINT_WAIT };
 /* IRPC_POINT_WAIT: KeWaitForSingleObject asks before each deferred item it
  * runs while its event is not signalled (what another processor does while
- * this thread is blocked, a cancel say); the wait itself then runs one
- * item, whatever the hook answered. */
+ * this thread is blocked, a cancel say).  The hook's answer runs that many
+ * items, as at every point (the harnesses answer 0 here); then, when the
+ * event is still not signalled, the wait runs one item itself. */
 void IrpcSchedulePoint(int point);
 
 /* Allocation hook: asked each time a driver creates an IRP (IoAllocateIrp,
