@@ -385,6 +385,14 @@ VOID (IoMarkIrpPending)(PIRP Irp)
 
 /* PendingReturned at the creator must agree with what the creator's
  * IoCallDriver returned; whichever of the two is known last checks it. */
+/*@ // ASSUMED: PendingReturnedConsistency is a system-level rule (it
+    // relates the creator's IoCallDriver result to the walk's end), covered
+    // by the harnesses and the spin model, not by a routine's contract.
+    requires ValidSlot(slot);
+    requires TraceOk;
+    assigns irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+    ensures TraceOk;
+*/
 static void check_pending_consistency(int slot)
 {
     //@ assert PendingReturnedConsistency: PendingReturnedConsistency(slot);
@@ -546,7 +554,7 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 /* ---- IoCompleteRequest ---------------------------------------------------- */
 /*@ requires \valid(s);
     assigns s->MinorFunction, s->Flags, s->Control, s->Parameters.Others, s->FileObject;
-    ensures s->Control == 0;
+    ensures cleared: s->Control == 0;
 */
 static void clear_location(PIO_STACK_LOCATION s)
 {
@@ -560,6 +568,21 @@ static void clear_location(PIO_STACK_LOCATION s)
     s->FileObject = NULL;
 }
 
+/*@ requires wf: Wf;
+    requires ValidSlot(slot);
+    requires delivery: DeliveryOk(slot);
+    requires AllocatedIrpMustStop: !CreatedKind(Kind(slot));
+    requires walking: State(slot) == IRPC_ST_WALKING;
+    requires IrpApart(&irpc.irps[slot]);
+    assigns irpc.life[slot], irpc.requests[0 .. IRPC_MAX_REQUESTS - 1],
+            *irpc.irps[slot].UserIosb, irpc.irps[slot].UserEvent->SignalState,
+            irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+    ensures Wf;
+    ensures freed: State(slot) == IRPC_ST_FREE && irpc.life[slot].gen == \old(irpc.life[slot].gen);
+    ensures delivered: irpc.life[slot].delivered == \old(irpc.life[slot].delivered) + 1;
+    ensures pending: irpc.life[slot].pr_known == 1 &&
+      irpc.life[slot].pr_at_creator == \old(irpc.irps[slot].PendingReturned);
+*/
 static void deliver(int slot)
 {
     PIRP irp = &irpc.irps[slot];
@@ -579,18 +602,22 @@ static void deliver(int slot)
     l->pr_known = TRUE;
     l->pr_at_creator = irp->PendingReturned;
     IrpcTrace(IRPC_EV_DELIVER, l->creator, slot, status, 0);
-    BOOLEAN synchronous = (irp->Flags & IRP_SYNCHRONOUS_API) != 0;
-    if (!NT_ERROR(status) || (irp->PendingReturned && !synchronous)) {
-        if (irp->UserIosb != NULL)
-            *irp->UserIosb = irp->IoStatus;
-        if (irp->UserEvent != NULL)
-            IrpcSignal(irp->UserEvent);
-    }
     if (l->request >= 0) {
         IRPC_REQUEST *q = &irpc.requests[l->request];
         q->delivered++;
         q->delivered_status = status;
         q->irp = -1;
+    }
+    BOOLEAN synchronous = (irp->Flags & IRP_SYNCHRONOUS_API) != 0;
+    if (!NT_ERROR(status) || (irp->PendingReturned && !synchronous)) {
+        if (irp->UserIosb != NULL) {
+            /* field by field: WP's Typed model treats a structure copy as a
+             * havoc of the whole block */
+            irp->UserIosb->Status = irp->IoStatus.Status;
+            irp->UserIosb->Information = irp->IoStatus.Information;
+        }
+        if (irp->UserEvent != NULL)
+            IrpcSignal(irp->UserEvent);
     }
     check_pending_consistency(slot);
     l->state = IRPC_ST_FREE;     /* the I/O manager frees it */

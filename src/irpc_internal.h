@@ -3,6 +3,7 @@
 #define IRPC_INTERNAL_H
 
 #include "irpc.h"
+#include "../spec/walk.h"
 
 /* call sites: the one IrpcSetSite recorded, the one findings report */
 extern const char *irpc_site_file;

@@ -35,8 +35,8 @@ otherwise, with "not yet supported ... Ignoring annotation"):
               is small) are removed: on correct code they add nothing to
               the contracts they follow from, and in a seeded bug they would
               fire before the rule-named clause and hide the rule.
-  separation  `IrpApart`, `IRPC_EXT_APART` and `IRPC_BLOCK_APART`
-              (\\separated over ranges)
+  separation  `IrpApart`, `IRPC_EXT_APART`, `IRPC_BLOCK_APART` and
+              `IRPC_DELIVERY_SEPARATED` (\\separated over ranges)
               become \\true: they state facts of WP's Typed memory model
               (distinct C objects do not alias), true of any C execution,
               and E-ACSL 25 does not support ranges in \\separated.
@@ -67,6 +67,7 @@ REPLACED = {
 MACRO_REPLACED = {
     "IRPC_EXT_APART": "\\true",
     "IRPC_BLOCK_APART": "\\true",
+    "IRPC_DELIVERY_SEPARATED": "\\true",
 }
 # predicates with no definition, about a routine's code (routine rewrite)
 ROUTINE_FACTS = {"StopsCompletion", "SignalsContext"}
