@@ -166,7 +166,7 @@ def run_explore(exe_name, b, extra=(), name=None):
 
 
 # Eva analyses the reference's C code without its ACSL spec: a copy of src/
-# beside a spec/wdm_contracts.h that declares nothing.  The spec's
+# beside a spec/ whose headers declare nothing.  The spec's
 # predicates quantify over the whole state, which Eva cannot evaluate (they
 # would stay "unknown" at every call); WP proves them and the runtime
 # checker executes them.  Eva establishes what the harness states: no
@@ -183,8 +183,11 @@ def eva_tree():
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "src"), os.path.join(tree, "src"))
     os.makedirs(os.path.join(tree, "spec"))
-    with open(os.path.join(tree, "spec", "wdm_contracts.h"), "w") as f:
-        f.write(SPEC_STUB)
+    # every header of spec/ (wdm_contracts.h, which irpc.h includes, and
+    # walk.h, which irpc_internal.h includes) becomes the stub
+    for name in sorted(os.listdir(os.path.join(ROOT, "spec"))):
+        with open(os.path.join(tree, "spec", name), "w") as f:
+            f.write(SPEC_STUB)
     return os.path.relpath(tree, ROOT)
 
 
