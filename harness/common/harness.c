@@ -13,34 +13,47 @@ static void on_violation(const IRPC_FINDING *finding)
     harness_check(0, finding->rule, finding->message);
 }
 
-/* Application requests IoCancelIrp can still reach: sent (the top
- * IoCallDriver may not have returned yet) and not yet delivered. */
-static int cancellable(int ids[IRPC_MAX_REQUESTS])
+/* The IRPs IoCancelIrp can still reach (their slots): every application
+ * request sent (its top IoCallDriver may not have returned yet) and not yet
+ * delivered, and every IRP a driver created that is in a driver stack (sent
+ * down, its completion not yet begun).  A created IRP is cancelled by its
+ * creator (on a timeout, say: the pointer is the creator's) or, for the
+ * threaded IRPs IoBuildSynchronousFsdRequest and
+ * IoBuildDeviceIoControlRequest build, by the I/O manager when the thread
+ * goes away; the harness lets either happen at any scheduling point. */
+static int cancellable(int slots[IRPC_MAX_IRPS])
 {
     int n = 0;
     for (int r = 0; r < IRPC_MAX_REQUESTS; r++)
-        if (irpc.requests[r].used && irpc.requests[r].irp >= 0)
-            ids[n++] = r;
+        if (irpc.requests[r].used && irpc.requests[r].irp >= 0 &&
+            irpc.life[irpc.requests[r].irp].request == r && n < IRPC_MAX_IRPS)
+            slots[n++] = irpc.requests[r].irp;
+    for (int i = 0; i < IRPC_MAX_IRPS; i++)
+        if (irpc.life[i].state == IRPC_ST_ACTIVE && irpc.life[i].kind != IRPC_KIND_APP && n < IRPC_MAX_IRPS)
+            slots[n++] = i;
     return n;
 }
 
-static void cancel(int request)
+static void cancel(int slot)
 {
     harness_config.cancels_left--;
-    IrpcCancelRequest(request);
+    if (irpc.life[slot].request >= 0)
+        IrpcCancelRequest(irpc.life[slot].request);
+    else
+        IoCancelIrp(&irpc.irps[slot]);
 }
 
 static void maybe_cancel(void)
 {
-    int ids[IRPC_MAX_REQUESTS];
+    int slots[IRPC_MAX_IRPS];
     if (harness_config.cancels_left <= 0)
         return;
-    int n = cancellable(ids);
+    int n = cancellable(slots);
     if (n == 0)
         return;
     int which = nondet(0, n);     /* 0: no cancel now */
     if (which > 0)
-        cancel(ids[which - 1]);
+        cancel(slots[which - 1]);
 }
 
 /* The scheduler hook: what another processor might do at this point.  In
@@ -110,13 +123,14 @@ static void set_lowest(PDEVICE_OBJECT dev, BOOLEAN inline_, NTSTATUS status)
 static DRIVER_OBJECT lowest_own;
 static PDRIVER_DISPATCH lowest_transfer;
 
-/* An application request arrives at the lowest driver: it may have been
- * cancelled on its way down (Irp->Cancel set, no cancel routine yet). */
+/* An IRP arrives at the lowest driver, an application request or one a
+ * driver created: it may have been cancelled on its way down (Irp->Cancel
+ * set, no cancel routine yet). */
 static NTSTATUS lowest_arrival(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     int slot = IrpcIrpSlot(Irp);
-    if (slot >= 0 && irpc.life[slot].request >= 0 && harness_config.cancels_left > 0 && nondet(0, 1))
-        cancel(irpc.life[slot].request);
+    if (slot >= 0 && harness_config.cancels_left > 0 && nondet(0, 1))
+        cancel(slot);
     return lowest_transfer(DeviceObject, Irp);
 }
 

@@ -89,22 +89,26 @@ extern HARNESS_CONFIG harness_config;
 /* Resets the reference and the configuration, installs the violation hook
  * (every finding fails the harness under its rule id), the scheduler hook
  * (at each scheduling point, and before each deferred item a wait runs:
- * maybe cancel one application request not yet delivered while the cancel
- * budget lasts, then, except in a wait, run any number of the deferred
- * items) and the allocation hook (each IRP a driver creates may fail, with
+ * maybe cancel one application request not yet delivered, or one IRP a
+ * driver created that is in a driver stack, while the cancel budget lasts,
+ * then, except in a wait, run any number of the deferred items) and the
+ * allocation hook (each IRP a driver creates may fail, with
  * STATUS_INSUFFICIENT_RESOURCES for the driver to handle, while the
  * allocation-failure budget lasts).  A request can be cancelled from the
  * moment it is sent: while its top IoCallDriver has not returned (a layer
- * above waits for it, or it is on its way down) as well as after. */
+ * above waits for it, or it is on its way down) as well as after; so can a
+ * created IRP (its creator's cancel, or for a threaded IRP the I/O
+ * manager's when the thread goes away). */
 void harness_begin(int cancel_budget, int alloc_fail_budget);
 
 /* Adds a layer of the given pattern above `lower` (NULL for the lowest).
  * The lowest driver's transfer dispatch routine is entered through the
- * harness: when an application request arrives there, it may be cancelled
- * first (budget permitting), as another processor could while the request
- * was on its way down - the reference has no scheduling point in the
- * descent, and no layer above the lowest looks at Irp->Cancel, so this is
- * every cancel before the lowest driver queues the IRP. */
+ * harness: when an IRP arrives there (an application request or one a
+ * driver created), it may be cancelled first (budget permitting), as
+ * another processor could while the IRP was on its way down - the
+ * reference has no scheduling point in the descent, and no layer above
+ * the lowest looks at Irp->Cancel, so this is every cancel before the
+ * lowest driver queues the IRP. */
 PDEVICE_OBJECT harness_add_layer(int pattern, PDEVICE_OBJECT lower);
 /* Records a layer the harness built itself (a buggy driver). */
 void harness_note_layer(int pattern, const char *name);

@@ -272,6 +272,31 @@ static PDEVICE_OBJECT FailUncompletedAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
     return buggy_device(d, lower, FailUncompletedDispatch);
 }
 
+/* ... or, when its own IRP comes back cancelled, completes the original
+ * with STATUS_CANCELLED and stops completion without freeing its IRP, as
+ * if the cancel had disposed of it (AllocatedIrpLeak; reached only when
+ * the IRP the layer created is cancelled) */
+static NTSTATUS CancelLeakCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    PIRP original = Context;
+    UNREFERENCED_PARAMETER(DeviceObject);
+    if (Irp->Cancel) {
+        original->IoStatus.Status = STATUS_CANCELLED;
+        original->IoStatus.Information = 0;
+        IoCompleteRequest(original, IO_NO_INCREMENT);   /* no IoFreeIrp(Irp) */
+        return STATUS_MORE_PROCESSING_REQUIRED;
+    }
+    return NoCancelRoutineCompletion(DeviceObject, Irp, Context);
+}
+static NTSTATUS CancelLeakDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    return AllocLike(DeviceObject, Irp, CancelLeakCompletion, TRUE, TRUE);
+}
+static PDEVICE_OBJECT CancelLeakAdd(PDRIVER_OBJECT d, PDEVICE_OBJECT lower)
+{
+    return buggy_device(d, lower, CancelLeakDispatch);
+}
+
 /* ---- marks pending although the lower driver finished synchronously,
  *      and returns its status (MarkIrpPending) --------------------------- */
 static NTSTATUS MarkNoPendingDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
@@ -389,6 +414,7 @@ const BUGGY_LAYER buggy_layers[] = {
     {"return-success-untouched", IRPC_IrpProcessingComplete, ForgetAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 0},
     {"allocirp-failure-uncompleted", IRPC_IrpProcessingComplete, FailUncompletedAdd, 0, P_LOWEST_INLINE_OK, P_LOWEST_LAST, R_READ, 0, 0, 1},
     {"syncioctl-cancel-completes", IRPC_DoubleCompletion, WaitCancelAdd, 0, P_LOWEST_DPC_OK, P_LOWEST_DPC_ERR, R_IOCTL_TRANSFER, 0, 1, 0},
+    {"allocirp-cancelled-no-free", IRPC_AllocatedIrpLeak, CancelLeakAdd, 0, P_LOWEST_DPC_OK, P_LOWEST_DPC_ERR, R_READ, 0, 1, 0},
 };
 const int buggy_layer_count = (int)(sizeof buggy_layers / sizeof buggy_layers[0]);
 
