@@ -19,7 +19,7 @@ for f in src/*.c src/drivers/*.c tests/*.c; do
 done
 check src/wdk.c -Isrc/include/wdk $BASE src/wdk.c
 for f in audit/*.c; do check "$f" -Isrc/include/wdk $BASE "$f"; done
-H="-DIRPC_MAX_IRPS=16 -DHARNESS_DEPTH=2 -DHARNESS_REQUESTS=1 -DHARNESS_CANCELS=0 -DHARNESS_ALLOC_FAILS=0 -DHARNESS_KINDS=4 -DHARNESS_BUG=0 -DHARNESS_CLEANUP=1 -DHARNESS_STATUSES=2 -Iharness/common -Iharness/negative -Iharness/compose"
+H="-DIRPC_MAX_IRPS=16 -DHARNESS_DEPTH=2 -DHARNESS_REQUESTS=1 -DHARNESS_CANCELS=0 -DHARNESS_ALLOC_FAILS=0 -DHARNESS_KINDS=4 -DHARNESS_LIFE_REQUESTS=1 -DHARNESS_BUG=0 -DHARNESS_CLEANUP=1 -DHARNESS_STATUSES=2 -Iharness/common -Iharness/negative -Iharness/compose"
 for f in harness/common/harness.c harness/common/explore.c harness/common/print.c \
          harness/*/*_harness.c harness/negative/*.c harness/compose/any_lower.c; do
   [ -f "$f" ] && check "$f" $BASE $H "$f"
