@@ -98,12 +98,16 @@ c_decl {
  * another core carries only the vector); the same dead data cleared, so the
  * same states: model/seeded_tests.sh compares the counts */
 c_track "&irpc" "sizeof(irpc)";
+c_track "&irpc_mp" "sizeof(irpc_mp)";
+c_track "&irpc_cpu" "sizeof(irpc_cpu)";
 c_track "&mdl" "sizeof(mdl)";
 #define SIGN m_dead();
 #else
-/* irpc and mdl saved and restored along the search, not compared; spin
+/* irpc, the processors and mdl saved and restored along the search, not compared; spin
  * compares m_sig, their lossless encoding (layers.c, m_sign) */
 c_track "&irpc" "sizeof(irpc)" "UnMatched";
+c_track "&irpc_mp" "sizeof(irpc_mp)" "UnMatched";
+c_track "&irpc_cpu" "sizeof(irpc_cpu)" "UnMatched";
 c_track "&mdl" "sizeof(mdl)" "UnMatched";
 c_track "&m_sig[0]" "sizeof(m_sig)";
 #define SIGN m_sign();

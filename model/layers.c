@@ -31,18 +31,19 @@ extern void (*uerror)(char *);
 extern int readtrail;
 
 /* ---- the state spin compares ---------------------------------------------
- * irpc.pml tracks `irpc` and `mdl` UnMatched: spin saves and restores them
- * along the search but does not compare them.  It compares m_sig, which
- * m_sign() fills after every step: the two objects are cut into parts (each
+ * irpc.pml tracks `irpc`, `irpc_mp` (the processors), `irpc_cpu` and `mdl`
+ * UnMatched: spin saves and restores them along the search but does not
+ * compare them.  It compares m_sig, which m_sign() fills after every step:
+ * the four objects are cut into parts (each
  * IRP, the life records, each processor, the requests, each level's
  * bookkeeping ...; together they cover every byte), every distinct value of
  * a part is stored once in an intern table, and m_sig holds one number per
  * part: the index of its value in that table.  The table only grows and
  * compares whole byte strings, so two states have equal signatures exactly
- * when their irpc and mdl are equal byte for byte: matching on m_sig is
+ * when their four objects are equal byte for byte: matching on m_sig is
  * matching on the whole state, without approximation (tree compression,
  * done here because spin's own -DCOLLAPSE cuts the vector only per
- * process).  The vector shrinks from irpc + mdl (9-12 KB) to 4 bytes a part.
+ * process).  The vector shrinks from the objects (9-12 KB) to 4 bytes a part.
  *
  * Before cutting, m_sign clears what no later step can read (dead data), so
  * that states that differ only there are one state; see m_dead().
@@ -64,8 +65,15 @@ static uint64_t table_cap, table_count;
 static MDL_INTERNED *values;     /* by id - 1 */
 static uint64_t values_cap;
 
-/* the parts: [start, end) of irpc ++ mdl (offsets past sizeof irpc are in
- * mdl; no part crosses from one to the other) */
+/* the tracked objects, one after the other in one offset space: irpc,
+ * irpc_mp (the processors), irpc_cpu (the running one), mdl (obj_start[k]
+ * is where object k begins; obj_start[MDL_OBJECTS] the end) */
+#define MDL_OBJECTS 4
+static unsigned char *obj_base[MDL_OBJECTS];
+static size_t obj_start[MDL_OBJECTS + 1];
+
+/* the parts: [start, end) in that offset space; no part crosses from one
+ * object to the next */
 static size_t part_start[MDL_SIG_PARTS + 1];
 static int part_count;
 static unsigned char *last_value[MDL_SIG_PARTS];   /* the value each part had last time, and its id */
@@ -98,13 +106,35 @@ static void add_boundary(size_t at)
     part_start[part_count++] = at;
 }
 
+static void set_objects(void)
+{
+    unsigned char *base[MDL_OBJECTS] = { (unsigned char *)&irpc, (unsigned char *)&irpc_mp,
+                                         (unsigned char *)&irpc_cpu, (unsigned char *)&mdl };
+    size_t size[MDL_OBJECTS] = { sizeof irpc, sizeof irpc_mp, sizeof irpc_cpu, sizeof mdl };
+    obj_start[0] = 0;
+    for (int k = 0; k < MDL_OBJECTS; k++) {
+        obj_base[k] = base[k];
+        obj_start[k + 1] = obj_start[k] + size[k];
+    }
+}
+
+static const unsigned char *part_bytes(size_t at)
+{
+    int k = MDL_OBJECTS - 1;
+    while (at < obj_start[k])
+        k--;
+    return obj_base[k] + (at - obj_start[k]);
+}
+
 /* the parts: every IRP slot, the life records, the devices and files (they
- * do not change), the requests, every processor, the rest of irpc; every
- * level's bookkeeping, the rest of mdl.  Boundaries in increasing order, so
- * the parts are contiguous and cover both objects. */
+ * do not change), the requests, the rest of irpc; every processor, the
+ * running processor's number; every level's bookkeeping, the rest of mdl.
+ * Boundaries in increasing order, so the parts are contiguous and cover the
+ * four objects. */
 static void sig_parts(void)
 {
-    const size_t m = sizeof irpc;
+    set_objects();
+    const size_t mp = obj_start[1], m = obj_start[3];
     part_count = 0;
     for (int i = 0; i < IRPC_MAX_IRPS; i++)
         add_boundary(offsetof(IRPC_STATE_T, irps) + (size_t)i * sizeof(IRP));
@@ -112,13 +142,13 @@ static void sig_parts(void)
     add_boundary(offsetof(IRPC_STATE_T, devices));
     add_boundary(offsetof(IRPC_STATE_T, requests));
     for (int c = 0; c < IRPC_MAX_CPUS; c++)
-        add_boundary(offsetof(IRPC_STATE_T, cpus) + (size_t)c * sizeof(IRPC_CPU));
-    add_boundary(offsetof(IRPC_STATE_T, cpu));
+        add_boundary(mp + offsetof(IRPC_MP_T, cpus) + (size_t)c * sizeof(IRPC_CPU));
+    add_boundary(obj_start[2]);
     add_boundary(m);
     for (int l = 0; l < MDL_MAX_LEVELS; l++)
         add_boundary(m + offsetof(MDL_STATE, lv) + (size_t)l * sizeof(MDL_LEVEL));
     add_boundary(m + offsetof(MDL_STATE, ndev));
-    part_start[part_count] = m + sizeof mdl;
+    part_start[part_count] = obj_start[MDL_OBJECTS];
     for (int k = 0; k < part_count; k++)
         last_value[k] = sig_grow(last_value[k], part_start[k + 1] - part_start[k]);
     memset(last_id, 0, sizeof last_id);
@@ -203,17 +233,17 @@ __attribute__((destructor)) static void sig_report(void)
 }
 
 /* Dead data: the steps never read it before writing it again.
- *  - irpc.cpu: every step selects its processor first (m_step);
+ *  - irpc_cpu: every step selects its processor first (m_step);
  *  - frames above a processor's frame count: IrpcPushFrame zeroes a frame
  *    before using it;
  *  - DPC queue entries past deferred_count (m_dpc_begin clears the one it
  *    frees; the reference writes the entry it adds). */
 void m_dead(void)
 {
-    irpc.cpu = 0;
+    irpc_cpu = 0;
     for (int c = 0; c < IRPC_MAX_CPUS; c++)
-        for (int f = irpc.cpus[c].frame_count; f < IRPC_MAX_FRAMES; f++)
-            IrpcZero(&irpc.cpus[c].frames[f], sizeof irpc.cpus[c].frames[f]);
+        for (int f = irpc_mp.cpus[c].frame_count; f < IRPC_MAX_FRAMES; f++)
+            IrpcZero(&irpc_mp.cpus[c].frames[f], sizeof irpc_mp.cpus[c].frames[f]);
     for (int d = irpc.deferred_count; d < IRPC_MAX_DEFERRED; d++) {
         irpc.deferred[d] = NULL;
         irpc.deferred_dev[d] = 0;
@@ -226,8 +256,7 @@ void m_sign(void)
         sig_parts();
     m_dead();
     for (int k = 0; k < part_count; k++) {
-        const unsigned char *p = part_start[k] < sizeof irpc ? (const unsigned char *)&irpc + part_start[k]
-                                                             : (const unsigned char *)&mdl + (part_start[k] - sizeof irpc);
+        const unsigned char *p = part_bytes(part_start[k]);
         size_t n = part_start[k + 1] - part_start[k];
         if (last_id[k] == 0 || memcmp(p, last_value[k], n) != 0) {
             last_id[k] = intern(p, n);
@@ -311,7 +340,7 @@ static void flush_events(void)
     int n = irpc_event_count < IRPC_MAX_EVENTS ? irpc_event_count : IRPC_MAX_EVENTS;
     if (readtrail)
         for (int i = ev_done; i < n; i++) {
-            printf("  | %-44s | ", cpu_name(irpc.cpu));
+            printf("  | %-44s | ", cpu_name(irpc_cpu));
             print_event(&irpc_events[i]);
             printf("\n");
         }
@@ -325,7 +354,7 @@ void m_step(int cpu)
     /* set at every step: a -DNCORE worker may not have run m_init itself */
     irpc_violation_hook = m_hook;
     flush_events();
-    irpc.cpu = cpu;
+    irpc_cpu = cpu;
 }
 
 static void m_hook(const IRPC_FINDING *f)
@@ -334,7 +363,7 @@ static void m_hook(const IRPC_FINDING *f)
     snprintf(buf, sizeof buf, "IRPC %s: %s", IrpcRuleName(f->rule), f->message);
     if (readtrail) {
         flush_events();
-        printf("  | %-44s | ", cpu_name(irpc.cpu));
+        printf("  | %-44s | ", cpu_name(irpc_cpu));
         if (f->file != NULL)
             printf("%s:%d: ", f->file, f->line);
         printf("rule %s violated: %s\n", IrpcRuleName(f->rule), f->message);

@@ -93,7 +93,7 @@ typedef struct {
 
 extern MDL_STATE mdl;
 
-/* what spin compares: one number per part of irpc and mdl (layers.c);
+/* what spin compares: one number per part of irpc, the processors and mdl (layers.c);
  * the parts: every IRP slot, every processor, every level, and five more */
 #include <stdint.h>
 #define MDL_SIG_PARTS (IRPC_MAX_IRPS + IRPC_MAX_CPUS + MDL_MAX_LEVELS + 5)

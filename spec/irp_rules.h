@@ -14,7 +14,7 @@
  * State.  The model's state is the reference I/O manager's own state (no
  * separate ghost copy): the per-IRP life record irpc.life[s] (state, kind,
  * creator, owner, delivered, freed, ...) and the per-processor frames
- * irpc.cpus[c].frames[] (what the running routine did with its IRP).  It is
+ * irpc_mp.cpus[c].frames[] (what the running routine did with its IRP).  It is
  * kept per IRP, so no unbounded ghost counter is needed.
  *
  * This file holds ACSL only (inside comments): the C compilers see nothing.
@@ -43,20 +43,20 @@
   predicate ValidSlot(integer s) = 0 <= s < IRPC_MAX_IRPS;
 
   // the processor running now and its innermost routine frame
-  predicate CpuOk = 0 <= irpc.cpu < IRPC_MAX_CPUS &&
-    0 <= irpc.cpus[irpc.cpu].frame_count <= IRPC_MAX_FRAMES;
+  predicate CpuOk = 0 <= irpc_cpu < IRPC_MAX_CPUS &&
+    0 <= irpc_mp.cpus[irpc_cpu].frame_count <= IRPC_MAX_FRAMES;
 
-  logic integer FrameCount = irpc.cpus[irpc.cpu].frame_count;
-  logic integer Irql = irpc.cpus[irpc.cpu].irql;
-  logic integer LocksHeld = irpc.cpus[irpc.cpu].locks_held;
+  logic integer FrameCount = irpc_mp.cpus[irpc_cpu].frame_count;
+  logic integer Irql = irpc_mp.cpus[irpc_cpu].irql;
+  logic integer LocksHeld = irpc_mp.cpus[irpc_cpu].locks_held;
 
-  logic IRPC_FRAME *CurFrame = &irpc.cpus[irpc.cpu].frames[FrameCount - 1];
+  logic IRPC_FRAME *CurFrame = &irpc_mp.cpus[irpc_cpu].frames[FrameCount - 1];
 
   // the same frame, but inside the array even when no routine runs (frame
   // 0 then): what a postcondition names under \old(...) before it knows
   // FrameCount > 0 (the runtime checker evaluates \old terms on entry)
   logic IRPC_FRAME *SafeFrame =
-    &irpc.cpus[irpc.cpu].frames[FrameCount > 0 ? FrameCount - 1 : 0];
+    &irpc_mp.cpus[irpc_cpu].frames[FrameCount > 0 ? FrameCount - 1 : 0];
 
   // the device whose routine runs now (IRPC_NOBODY: the application side)
   logic integer CurDev = FrameCount > 0 ? CurFrame->dev : IRPC_NOBODY;
@@ -165,10 +165,10 @@
   // before a queue lock is released / a DPC is queued: every queued IRP
   // whose dispatch routine is still running is marked pending
   predicate DispatchActive(integer s) =
-    \exists integer c, k; 0 <= c < IRPC_MAX_CPUS && 0 <= k < irpc.cpus[c].frame_count &&
+    \exists integer c, k; 0 <= c < IRPC_MAX_CPUS && 0 <= k < irpc_mp.cpus[c].frame_count &&
       k < IRPC_MAX_FRAMES &&
-      irpc.cpus[c].frames[k].kind == IRPC_FRAME_DISPATCH && irpc.cpus[c].frames[k].irp == s &&
-      irpc.cpus[c].frames[k].gen == irpc.life[s].gen;
+      irpc_mp.cpus[c].frames[k].kind == IRPC_FRAME_DISPATCH && irpc_mp.cpus[c].frames[k].irp == s &&
+      irpc_mp.cpus[c].frames[k].gen == irpc.life[s].gen;
   predicate MarkingQueuedIrps =
     \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) && irpc.life[i].queued != 0 &&
       DispatchActive(i) ==> Marked(&irpc.irps[i]);

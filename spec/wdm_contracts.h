@@ -34,7 +34,7 @@ extern int irpc_report_line;
   // the whole state is well formed: processors, trace, every live IRP
   predicate Wf = CpuOk && TraceOk &&
     (\forall integer c; 0 <= c < IRPC_MAX_CPUS ==>
-       0 <= irpc.cpus[c].frame_count <= IRPC_MAX_FRAMES && 0 <= irpc.cpus[c].locks_held) &&
+       0 <= irpc_mp.cpus[c].frame_count <= IRPC_MAX_FRAMES && 0 <= irpc_mp.cpus[c].locks_held) &&
     (\forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) ==>
        StackShape(&irpc.irps[i]) && irpc.life[i].freed == 0);
 
@@ -42,7 +42,7 @@ extern int irpc_report_line;
   // contracts update (WP's Typed model puts every int in one memory chunk)
   predicate IrpApart(IRP *irp) =
     \separated(&irp->IoStatus, &irpc_site_line, &irpc_report_line, &irpc_event_count,
-               &irpc.cpu, &irpc.cpus[0 .. IRPC_MAX_CPUS - 1], &irpc.life[0 .. IRPC_MAX_IRPS - 1]);
+               &irpc_mp, &irpc.life[0 .. IRPC_MAX_IRPS - 1]);
 
   // ---- role contracts ------------------------------------------------------
   // A dispatch routine is entered by IoCallDriver: its frame is the
@@ -155,8 +155,8 @@ extern int irpc_report_line;
 /* A device extension lies in the I/O manager's extension pool, apart from
  * the IRPs, life records, processors and trace the contracts speak of. */
 #define IRPC_EXT_APART(e) \
-    \separated(e, &irpc.cpus[0 .. IRPC_MAX_CPUS - 1], &irpc.life[0 .. IRPC_MAX_IRPS - 1], \
-               &irpc.irps[0 .. IRPC_MAX_IRPS - 1], &irpc.cpu, &irpc_event_count, \
+    \separated(e, &irpc_mp.cpus[0 .. IRPC_MAX_CPUS - 1], &irpc.life[0 .. IRPC_MAX_IRPS - 1], \
+               &irpc.irps[0 .. IRPC_MAX_IRPS - 1], &irpc_event_count, \
                &irpc_events[0 .. IRPC_MAX_EVENTS - 1], &irpc_site_line, &irpc_report_line)
 
 /* What every dispatch routine guarantees (P2 at routine level), as named
@@ -169,14 +169,14 @@ extern int irpc_report_line;
     ensures LowerDriverReturn: LowerDriverReturn(CurFrame, \result); \
     ensures StatusMismatch: StatusMismatch(CurFrame, \result); \
     ensures IoBuildDeviceControlWait: IoBuildDeviceControlWait(CurFrame); \
-    ensures frame_kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures frame_kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
 
 /* What every completion routine guarantees. */
 #define IRPC_COMPLETION_ROLE \
     ensures CompletionRoutinePending: CompletionRoutinePending(Irp, \result); \
     ensures CompletionEventChecking: CompletionEventChecking(CurFrame); \
     ensures CompletionIrql: CompletionIrqlRoutine(CurFrame); \
-    ensures frame_kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures frame_kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
 
 /* A creator's routine for an IRP it created also stops completion. */
 #define IRPC_CREATOR_ROUTINE_ROLE \
@@ -305,7 +305,7 @@ VOID (IoSkipCurrentIrpStackLocation)(PIRP Irp);
     ensures Wf;
     // the caller's frame is kept (restated from the assigns clause, so a
     // caller need not re-derive it)
-    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures kept: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
       (CurFrame->marked == \old(SafeFrame->marked) &&
        CurFrame->completed == \old(SafeFrame->completed) &&
@@ -327,7 +327,7 @@ VOID (IoCopyCurrentIrpStackLocationToNext)(PIRP Irp);
     ensures Wf;
     // the caller's frame is kept (restated from the assigns clause, so a
     // caller need not re-derive it)
-    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures kept: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
       (CurFrame->marked == \old(SafeFrame->marked) &&
        CurFrame->completed == \old(SafeFrame->completed) &&
@@ -363,7 +363,7 @@ VOID (IoMarkIrpPending)(PIRP Irp);
     // the frame condition restated as facts a caller can use directly (WP
     // would otherwise re-derive them from the assigns clause in the caller's
     // much larger context)
-    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount) &&
+    ensures kept: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
       LocksHeld == \old(LocksHeld) && CurDev == \old(CurDev);
     ensures frame_kept: FrameCount > 0 ==>
       (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->irp == \old(SafeFrame->irp));
@@ -424,7 +424,7 @@ VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
     requires \valid(SpinLock) && \valid(OldIrql);
     requires \separated(OldIrql, &irpc);
     requires LocksHeld < 2147483647;
-    assigns *OldIrql, *SpinLock, irpc.cpus[irpc.cpu].irql, irpc.cpus[irpc.cpu].locks_held,
+    assigns *OldIrql, *SpinLock, irpc_mp.cpus[irpc_cpu].irql, irpc_mp.cpus[irpc_cpu].locks_held,
             irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
     ensures *OldIrql == \old(Irql);
     ensures Irql == DISPATCH_LEVEL && LocksHeld == \old(LocksHeld) + 1 && *SpinLock == 1;
@@ -440,13 +440,13 @@ KIRQL KeGetCurrentIrql(void);
 
 /*@ requires CpuOk;
     requires \valid(OldIrql) && \separated(OldIrql, &irpc);
-    assigns *OldIrql, irpc.cpus[irpc.cpu].irql;
+    assigns *OldIrql, irpc_mp.cpus[irpc_cpu].irql;
     ensures *OldIrql == \old(Irql) && Irql == NewIrql;
 */
 VOID KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql);
 
 /*@ requires CpuOk;
-    assigns irpc.cpus[irpc.cpu].irql;
+    assigns irpc_mp.cpus[irpc_cpu].irql;
     ensures Irql == NewIrql;
 */
 VOID KeLowerIrql(KIRQL NewIrql);
@@ -469,7 +469,7 @@ VOID KeLowerIrql(KIRQL NewIrql);
  * pool, the findings, the trace, the call sites): what it writes there is a
  * status block of the pool's IRPs (unchanged_status_blocks). */
 #define IRPC_BLOCK_APART(b) \
-    \separated(b, &irpc, &irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], &irpc_finding_count, \
+    \separated(b, &irpc, &irpc_mp, &irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], &irpc_finding_count, \
                &irpc_events[0 .. IRPC_MAX_EVENTS - 1], &irpc_event_count, \
                &irpc_site_file, &irpc_site_line, &irpc_report_file, &irpc_report_line)
 
@@ -490,10 +490,14 @@ VOID KeLowerIrql(KIRQL NewIrql);
     requires IrpAccessAfterRelease: IrpAccessAfterRelease(Slot(Irp));
     requires NoNextStackLocation: NoNextStackLocation(Irp);
     requires IoAllocateForward: IoAllocateForward(Irp);
-    assigns irpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+    assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
             IRPC_TRACE, IRPC_SITES;
     ensures Wf;
-    ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    // what its assigns says of a status block apart from the model, stated
+    // so that a caller need not work it out from the regions
+    ensures unchanged_blocks: \forall IO_STATUS_BLOCK *b; IRPC_BLOCK_APART(b) ==>
+      b->Status == \old(b->Status);
+    ensures same_frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
       (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->completed == \old(SafeFrame->completed) &&
@@ -542,13 +546,13 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
     // IofCallDriver's refusals).
     requires wf: Wf;
     requires \valid((KEVENT *)Object);
-    assigns irpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+    assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
             IRPC_TRACE, IRPC_SITES, ((KEVENT *)Object)->SignalState,
             // delivery copies a synchronous IRP's final status into its
             // status block (the creator's storage, outside the pool)
             *(irpc.irps[0 .. IRPC_MAX_IRPS - 1].UserIosb);
     ensures Wf;
-    ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures same_frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
       (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->completed == \old(SafeFrame->completed) &&
@@ -595,10 +599,10 @@ NTSTATUS (KeWaitForSingleObject)(PVOID Object, KWAIT_REASON WaitReason, KPROCESS
     requires CompletionPriorityBoost: CompletionPriorityBoost(Irp, PriorityBoost);
     requires CleanupCompletesQueued: HasCurrent(Irp) && CurLoc(Irp)->MajorFunction == IRP_MJ_CLEANUP ==>
       CleanupCompletesQueued(Slot(Irp), CurLoc(Irp)->FileObject, CurDev);
-    assigns irpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+    assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
             IRPC_TRACE, IRPC_SITES;
     ensures Wf;
-    ensures same_frame: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount);
+    ensures same_frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount);
     ensures frame_kept: FrameCount > 0 ==>
       (IRPC_CALLER_FRAME_KEPT &&
        CurFrame->forwarded == \old(SafeFrame->forwarded) &&
@@ -630,7 +634,7 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost);
       \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==> i != Slot(\result);
     // the frame condition restated as facts a caller can use directly (as
     // for IoFreeIrp): the processors are not written
-    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount) &&
+    ensures kept: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
       LocksHeld == \old(LocksHeld) && Irql == \old(Irql) && CurDev == \old(CurDev);
     ensures frame_kept: FrameCount > 0 ==>
       (CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
@@ -676,7 +680,7 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
       \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==> i != Slot(\result);
     // the frame condition restated as facts a caller can use directly (as
     // for IoFreeIrp): the processors are not written
-    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount) &&
+    ensures kept: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
       LocksHeld == \old(LocksHeld) && Irql == \old(Irql) && CurDev == \old(CurDev);
     ensures frame_kept: FrameCount > 0 ==>
       (CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
@@ -719,7 +723,7 @@ PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObj
        \result->UserEvent == Event && \result->UserIosb == IoStatusBlock);
     ensures fresh: \result != \null ==>
       \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \old(Live(i)) ==> i != Slot(\result);
-    ensures kept: irpc.cpu == \old(irpc.cpu) && FrameCount == \old(FrameCount) &&
+    ensures kept: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
       LocksHeld == \old(LocksHeld) && Irql == \old(Irql) && CurDev == \old(CurDev);
     ensures frame_kept: FrameCount > 0 ==>
       (CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&

@@ -337,7 +337,7 @@ VOID (IoCopyCurrentIrpStackLocationToNext)(PIRP Irp)
     /* the parameters block lies apart from the caller's frame and life
      * record (a structure copy: WP havocs the whole block) */
     /*@ assert apart: FrameCount > 0 ==>
-          \separated(&next->Parameters, &irpc.cpu, &irpc.cpus[irpc.cpu].frame_count, CurFrame,
+          \separated(&next->Parameters, &irpc_mp.cpus[irpc_cpu].frame_count, CurFrame,
                      &irpc.life[Slot(Irp)].gen); */
     next->Parameters = cur->Parameters;
     /*@ assert copied: \at(FrameFor(Slot(Irp)), Pre) ==> FrameFor(Slot(Irp)); */
@@ -568,6 +568,20 @@ static void clear_location(PIO_STACK_LOCATION s)
     s->FileObject = NULL;
 }
 
+/* The application's request is answered: its delivery counted (a count
+ * that stops at INT_MAX, never wraps), its status kept, no IRP for it. */
+/*@ requires 0 <= r < IRPC_MAX_REQUESTS;
+    assigns irpc.requests[r].delivered, irpc.requests[r].delivered_status, irpc.requests[r].irp;
+*/
+static void deliver_request(int r, NTSTATUS status)
+{
+    IRPC_REQUEST *q = &irpc.requests[r];
+    if (q->delivered < 2147483647)
+        q->delivered++;
+    q->delivered_status = status;
+    q->irp = -1;
+}
+
 /*@ requires wf: Wf;
     requires ValidSlot(slot);
     requires delivery: DeliveryOk(slot);
@@ -578,6 +592,8 @@ static void clear_location(PIO_STACK_LOCATION s)
             *irpc.irps[slot].UserIosb, irpc.irps[slot].UserEvent->SignalState,
             irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
     ensures Wf;
+    ensures frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
+      Irql == \old(Irql);
     ensures freed: State(slot) == IRPC_ST_FREE && irpc.life[slot].gen == \old(irpc.life[slot].gen);
     ensures delivered: irpc.life[slot].delivered == \old(irpc.life[slot].delivered) + 1;
     ensures pending: irpc.life[slot].pr_known == 1 &&
@@ -602,12 +618,8 @@ static void deliver(int slot)
     l->pr_known = TRUE;
     l->pr_at_creator = irp->PendingReturned;
     IrpcTrace(IRPC_EV_DELIVER, l->creator, slot, status, 0);
-    if (l->request >= 0) {
-        IRPC_REQUEST *q = &irpc.requests[l->request];
-        q->delivered++;
-        q->delivered_status = status;
-        q->irp = -1;
-    }
+    if (l->request >= 0)
+        deliver_request(l->request, status);
     BOOLEAN synchronous = (irp->Flags & IRP_SYNCHRONOUS_API) != 0;
     if (!NT_ERROR(status) || (irp->PendingReturned && !synchronous)) {
         if (irp->UserIosb != NULL) {
@@ -692,63 +704,414 @@ static int after_routine(IRPC_FRAME *f, int slot, unsigned gen, BOOLEAN by_creat
     return 1;
 }
 
+/* The one indirect call of a completion routine. */
+/*@ // ASSUMED: the completion role every routine keeps (spec/wdm_contracts.h,
+    // IRPC_COMPLETION_ROLE, proved of each sample routine in its target),
+    // with what a routine does not do to the walk (proofs/ASSUMPTIONS.md).
+    requires entry: CompletionEntry(irp);
+    assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE, IRPC_SITES;
+    ensures Wf;
+    ensures frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
+      CurFrame->kind == \old(CurFrame->kind) && CurFrame->dev == \old(CurFrame->dev) &&
+      CurFrame->irp == \old(CurFrame->irp) && CurFrame->gen == \old(CurFrame->gen) &&
+      CurFrame->irql_at_entry == \old(CurFrame->irql_at_entry);
+    ensures locks: LocksHeld == 0;
+    ensures CompletionEventChecking: CompletionEventChecking(CurFrame);
+    ensures CompletionIrql: CompletionIrqlRoutine(CurFrame);
+    ensures AllocatedIrpMustStop: \old(irp->CurrentLocation == irp->StackCount + 1) ==>
+      AllocatedIrpMustStop(\old(Kind(Slot(irp))), 1, \result);
+    ensures stops: \result == STATUS_MORE_PROCESSING_REQUIRED ==>
+      ((irpc.life[Slot(irp)].gen == \old(irpc.life[Slot(irp)].gen) &&
+        State(Slot(irp)) == IRPC_ST_WALKING) ||
+       irpc.life[Slot(irp)].gen != \old(irpc.life[Slot(irp)].gen) ||
+       State(Slot(irp)) == IRPC_ST_FREE);
+    // a routine that lets completion continue leaves the IRP alive, where
+    // it was, ready for the next routine; it may mark its own location
+    ensures CompletionRoutinePending: \result != STATUS_MORE_PROCESSING_REQUIRED ==>
+      CompletionRoutinePending(irp, \result);
+    ensures goes_on: \result != STATUS_MORE_PROCESSING_REQUIRED ==>
+      (irpc.life[Slot(irp)].gen == \old(irpc.life[Slot(irp)].gen) &&
+       State(Slot(irp)) == IRPC_ST_WALKING && Owner(Slot(irp)) == \old(Owner(Slot(irp))) &&
+       Kind(Slot(irp)) == \old(Kind(Slot(irp))) && Creator(Slot(irp)) == \old(Creator(Slot(irp))) &&
+       irpc.life[Slot(irp)].delivered == \old(irpc.life[Slot(irp)].delivered) &&
+       irpc.life[Slot(irp)].request == \old(irpc.life[Slot(irp)].request) &&
+       irp->StackCount == \old(irp->StackCount) &&
+       irp->CurrentLocation == \old(irp->CurrentLocation) &&
+       irp->UserIosb == \old(irp->UserIosb) && irp->UserEvent == \old(irp->UserEvent) &&
+       CompleteRequestStatusCheck(irp) && irp->CancelRoutine == \null);
+    // (a clause of its own: the runtime checker cannot execute it, and
+    // checks goes_on)
+    ensures goes_on_locations: \result != STATUS_MORE_PROCESSING_REQUIRED ==>
+       (\forall integer j; 0 <= j < irp->StackCount ==>
+          irp->IrpcStack[j].CompletionRoutine == \old(irp->IrpcStack[j].CompletionRoutine) &&
+          (irp->IrpcStack[j].Control & 0xFE) == (\old(irp->IrpcStack[j].Control) & 0xFE) &&
+          IRPC_INVOKE_KEPT(irp->IrpcStack[j].Control, \old(irp->IrpcStack[j].Control)) &&
+          (j != irp->CurrentLocation - 1 ==>
+             irp->IrpcStack[j].Control == \old(irp->IrpcStack[j].Control)));
+*/
+static NTSTATUS run_completion(PIO_COMPLETION_ROUTINE routine, PDEVICE_OBJECT dev, PIRP irp, PVOID context)
+{
+    return routine(dev, irp, context);
+}
+
+/* The walk hands the IRP to the routine's device; at the creator's level
+ * a created IRP is back with its creator (delivered once more). */
+/*@ requires wf: Wf;
+    requires ValidSlot(slot);
+    requires counters: irpc.life[slot].delivered < 2147483647;
+    assigns irpc.life[slot].delivered, irpc.life[slot].pr_known, irpc.life[slot].pr_at_creator,
+            irpc.life[slot].owner, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE;
+    ensures Wf;
+    ensures owner: irpc.life[slot].owner == who;
+    ensures delivered: by_creator && CreatedKind(Kind(slot)) ?
+      irpc.life[slot].delivered == \old(irpc.life[slot].delivered) + 1 :
+      irpc.life[slot].delivered == \old(irpc.life[slot].delivered);
+*/
+static void walk_enter(int slot, BOOLEAN by_creator, int who)
+{
+    IRPC_LIFE *l = &irpc.life[slot];
+    if (by_creator && IrpcIsCreatedKind(l->kind)) {
+        l->delivered++;
+        l->pr_known = TRUE;
+        l->pr_at_creator = irpc.irps[slot].PendingReturned;
+        check_pending_consistency(slot);
+    }
+    l->owner = who;
+}
+
+/* One routine of the walk: the one registered at the location just left
+ * (already cleared), for the IRP now at the location above it.  Returns 1
+ * when the walk goes on, 0 when it stops here. */
+/*@ requires wf: Wf;
+    requires ValidSlot(slot);
+    requires walking: irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING &&
+      Owner(slot) == IRPC_IN_WALK;
+    requires location: 2 <= irpc.irps[slot].CurrentLocation <= irpc.irps[slot].StackCount + 1;
+    requires ready: WalkReady(slot);
+    requires counters: irpc.life[slot].delivered < 2147483647;
+    requires room: FrameCount < IRPC_MAX_FRAMES;
+    requires creator_ok: Creator(slot) != IRPC_IN_WALK;
+    assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE, IRPC_SITES;
+    ensures Wf;
+    ensures frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
+      Irql == \old(Irql);
+    ensures goes_on: \result != 0 ==>
+      (irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING &&
+       Owner(slot) == IRPC_IN_WALK &&
+       Kind(slot) == \old(Kind(slot)) && Creator(slot) == \old(Creator(slot)) &&
+       irpc.life[slot].delivered == \old(irpc.life[slot].delivered) &&
+       irpc.life[slot].request == \old(irpc.life[slot].request));
+    ensures goes_on_iosb: \result != 0 ==> irpc.irps[slot].UserIosb == \old(irpc.irps[slot].UserIosb);
+    ensures goes_on_event: \result != 0 ==> irpc.irps[slot].UserEvent == \old(irpc.irps[slot].UserEvent);
+    ensures goes_on_count: \result != 0 ==> irpc.irps[slot].StackCount == \old(irpc.irps[slot].StackCount);
+    ensures goes_on_loc: \result != 0 ==>
+      irpc.irps[slot].CurrentLocation == \old(irpc.irps[slot].CurrentLocation);
+    ensures goes_on_ready: \result != 0 ==> WalkReady(slot);
+    ensures goes_on_pending: \result != 0 ==> PendingPropagated(&irpc.irps[slot]);
+    ensures locations: \result != 0 ==>
+      (\forall integer j; 0 <= j < irpc.irps[slot].StackCount ==>
+         irpc.irps[slot].IrpcStack[j].CompletionRoutine == \old(irpc.irps[slot].IrpcStack[j].CompletionRoutine) &&
+         IRPC_INVOKE_KEPT(irpc.irps[slot].IrpcStack[j].Control, \old(irpc.irps[slot].IrpcStack[j].Control)) &&
+         (j != irpc.irps[slot].CurrentLocation - 1 ==>
+            irpc.irps[slot].IrpcStack[j].Control == \old(irpc.irps[slot].IrpcStack[j].Control)));
+    // the top location (the creator's routine), as a quantified index: cvc4
+    // times out on the ground index StackCount - 1 in this context
+    ensures goes_on_top: \result != 0 ==>
+      \forall integer j; j == irpc.irps[slot].StackCount - 1 ==>
+        irpc.irps[slot].IrpcStack[j].CompletionRoutine == \old(irpc.irps[slot].IrpcStack[j].CompletionRoutine) &&
+        IRPC_INVOKE_KEPT(irpc.irps[slot].IrpcStack[j].Control, \old(irpc.irps[slot].IrpcStack[j].Control));
+    // the creator's routine of a created IRP stops the walk
+    ensures creator: \old(irpc.irps[slot].CurrentLocation == irpc.irps[slot].StackCount + 1 &&
+      CreatedKind(Kind(slot))) ==> \result == 0;
+    ensures stopped: \result == 0 ==>
+      ((irpc.life[slot].gen == gen && State(slot) == IRPC_ST_STOPPED &&
+        Owner(slot) != IRPC_IN_WALK) ||
+       irpc.life[slot].gen != gen || State(slot) == IRPC_ST_FREE);
+*/
+static int walk_call(int slot, unsigned gen, PIO_COMPLETION_ROUTINE routine, PVOID context)
+{
+    PIRP irp = &irpc.irps[slot];
+    BOOLEAN by_creator = irp->CurrentLocation == irp->StackCount + 1;
+    PDEVICE_OBJECT dev = by_creator ? NULL : irp->IrpcStack[irp->CurrentLocation - 1].DeviceObject;
+    int who = by_creator ? irpc.life[slot].creator : IrpcDeviceIndex(dev);
+    walk_enter(slot, by_creator, who);
+    //@ assert u0: irp->UserIosb == \at(irpc.irps[slot].UserIosb, Pre) && irp->UserEvent == \at(irpc.irps[slot].UserEvent, Pre);
+    /*@ assert k1: Kind(slot) == \at(Kind(slot), Pre) &&
+          irp->CurrentLocation == \at(irpc.irps[slot].CurrentLocation, Pre) &&
+          irp->StackCount == \at(irpc.irps[slot].StackCount, Pre); */
+    IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_COMPLETION, who, slot);
+    if (f == NULL) {
+        IrpcReport(IRPC_DEADLOCK, slot, "frame stack exhausted");
+        //@ assert b0: \false &&  Irql == \at(Irql, Pre) && FrameCount == \at(FrameCount, Pre) && irpc_cpu == \at(irpc_cpu, Pre);
+        return 0;
+    }
+    //@ assert f_cur: f == CurFrame;
+    //@ assert f_apart: \separated(f, &irpc) && f == &irpc_mp.cpus[irpc_cpu].frames[FrameCount - 1];
+    /*@ assert l0: \forall integer j; 0 <= j < irp->StackCount ==>
+          irp->IrpcStack[j].CompletionRoutine == \at(irpc.irps[slot].IrpcStack[j].CompletionRoutine, Pre) &&
+          irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre); */
+    //@ assert k1b: Kind(slot) == \at(Kind(slot), Pre);
+    //@ assert k1c: irp->CurrentLocation == \at(irpc.irps[slot].CurrentLocation, Pre);
+    f->routine = (IRPC_ROUTINE)routine;
+    //@ assert k2a: Kind(slot) == \at(Kind(slot), Pre);
+    //@ assert k2b: irp->CurrentLocation == \at(irpc.irps[slot].CurrentLocation, Pre);
+    //@ assert k2c: irp->StackCount == \at(irpc.irps[slot].StackCount, Pre);
+    //@ assert k2s: Slot(irp) == slot;
+    //@ assert pre_frame: CurFrame == f;
+    /*@ assert l1: \forall integer j; 0 <= j < irp->StackCount ==>
+          irp->IrpcStack[j].CompletionRoutine == \at(irpc.irps[slot].IrpcStack[j].CompletionRoutine, Pre) &&
+          irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre); */
+    //@ assert u1: irp->UserIosb == \at(irpc.irps[slot].UserIosb, Pre) && irp->UserEvent == \at(irpc.irps[slot].UserEvent, Pre);
+    //@ assert a1: FrameCount == \at(FrameCount, Pre) + 1 && irpc_cpu == \at(irpc_cpu, Pre);
+    //@ assert b1: Irql == \at(Irql, Pre);
+    /* CompletionEntry(irp), run_completion's precondition, part by part */
+    //@ assert e1: Wf && PoolIrp(irp) && IrpApart(irp);
+    //@ assert e2: FrameCount > 0 && FrameFor(Slot(irp)) && CurFrame->kind == IRPC_FRAME_COMPLETION;
+    /*@ assert e3: CurFrame->marked == 0 && CurFrame->completed == 0 && CurFrame->set_event == 0 &&
+          CurFrame->wait_owed == 0 && CurFrame->irql_at_entry == Irql; */
+    //@ assert e4: State(Slot(irp)) == IRPC_ST_WALKING && Owner(Slot(irp)) == CurDev;
+    /*@ assert e5: CompleteRequestStatusCheck(irp) && irp->CancelRoutine == \null &&
+          LocksHeld == 0 && Irql <= DISPATCH_LEVEL; */
+    //@ assert pre_f: f == &irpc_mp.cpus[irpc_cpu].frames[FrameCount - 1];
+    NTSTATUS r = run_completion(routine, dev, irp, context);
+    //@ assert same_cnt: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) + 1;
+    //@ assert same_frame: CurFrame == f;
+    /*@ assert l2: r != STATUS_MORE_PROCESSING_REQUIRED ==>
+          \forall integer j; 0 <= j < irp->StackCount ==>
+          irp->IrpcStack[j].CompletionRoutine == \at(irpc.irps[slot].IrpcStack[j].CompletionRoutine, Pre) &&
+          IRPC_INVOKE_KEPT(irp->IrpcStack[j].Control, \at(irpc.irps[slot].IrpcStack[j].Control, Pre)) &&
+          (j != irp->CurrentLocation - 1 ==>
+             irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre)); */
+    //@ assert u2: r != STATUS_MORE_PROCESSING_REQUIRED ==> irp->UserIosb == \at(irpc.irps[slot].UserIosb, Pre) && irp->UserEvent == \at(irpc.irps[slot].UserEvent, Pre);
+    //@ assert a2: FrameCount == \at(FrameCount, Pre) + 1 && irpc_cpu == \at(irpc_cpu, Pre);
+    //@ assert b2: Irql == \at(Irql, Pre);
+    /*@ assert k3: by_creator && CreatedKind(\at(Kind(slot), Pre)) ==>
+          r == STATUS_MORE_PROCESSING_REQUIRED; */
+    /* The completion role contract (spec/wdm_contracts.h), stated where
+     * every completion routine returns; after_routine checks the same. */
+    //@ assert CompletionEventChecking: CompletionEventChecking(f);
+    //@ assert CompletionIrql: CompletionIrqlRoutine(f);
+    //@ assert AllocatedIrpMustStop: AllocatedIrpMustStop(Kind(slot), by_creator, r);
+    /*@ assert CompletionRoutinePending: irpc.life[slot].gen == gen && Live(slot) ==>
+          CompletionRoutinePending(irp, r); */
+    IrpcUseSite(NULL, 0);
+    IrpcTrace(IRPC_EV_ROUTINE, who, slot, r, by_creator);
+    //@ assert a3: FrameCount == \at(FrameCount, Pre) + 1 && irpc_cpu == \at(irpc_cpu, Pre);
+    /* the routine's own checks, reported while its frame names it */
+    int go_on = after_routine(f, slot, gen, by_creator, r);
+    //@ assert a3b: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) + 1;
+    //@ assert q1: Wf;
+    /*@ assert l4: r != STATUS_MORE_PROCESSING_REQUIRED ==>
+          \forall integer j; 0 <= j < irp->StackCount ==>
+          irp->IrpcStack[j].CompletionRoutine == \at(irpc.irps[slot].IrpcStack[j].CompletionRoutine, Pre) &&
+          IRPC_INVOKE_KEPT(irp->IrpcStack[j].Control, \at(irpc.irps[slot].IrpcStack[j].Control, Pre)) &&
+          (j != irp->CurrentLocation - 1 ==>
+             irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre)); */
+    //@ assert u4: go_on != 0 ==> irp->UserIosb == \at(irpc.irps[slot].UserIosb, Pre) && irp->UserEvent == \at(irpc.irps[slot].UserEvent, Pre);
+    //@ assert s4: go_on == 0 ==> ((irpc.life[slot].gen == gen && State(slot) == IRPC_ST_STOPPED && Owner(slot) != IRPC_IN_WALK) || irpc.life[slot].gen != gen || State(slot) == IRPC_ST_FREE);
+    //@ assert g4: go_on != 0 ==> irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING && Owner(slot) == IRPC_IN_WALK && Kind(slot) == \at(Kind(slot), Pre) && Creator(slot) == \at(Creator(slot), Pre) && irpc.life[slot].delivered == \at(irpc.life[slot].delivered, Pre) && irpc.life[slot].request == \at(irpc.life[slot].request, Pre);
+    //@ assert a4: FrameCount == \at(FrameCount, Pre) + 1 && irpc_cpu == \at(irpc_cpu, Pre);
+    //@ assert b4: Irql == \at(Irql, Pre);
+    IrpcPopFrame();
+    //@ assert q2: Wf;
+    /*@ assert l5: r != STATUS_MORE_PROCESSING_REQUIRED ==>
+          \forall integer j; 0 <= j < irp->StackCount ==>
+          irp->IrpcStack[j].CompletionRoutine == \at(irpc.irps[slot].IrpcStack[j].CompletionRoutine, Pre) &&
+          IRPC_INVOKE_KEPT(irp->IrpcStack[j].Control, \at(irpc.irps[slot].IrpcStack[j].Control, Pre)) &&
+          (j != irp->CurrentLocation - 1 ==>
+             irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre)); */
+    //@ assert u5: go_on != 0 ==> irp->UserIosb == \at(irpc.irps[slot].UserIosb, Pre) && irp->UserEvent == \at(irpc.irps[slot].UserEvent, Pre);
+    //@ assert s5: go_on == 0 ==> ((irpc.life[slot].gen == gen && State(slot) == IRPC_ST_STOPPED && Owner(slot) != IRPC_IN_WALK) || irpc.life[slot].gen != gen || State(slot) == IRPC_ST_FREE);
+    //@ assert g5: go_on != 0 ==> irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING && Owner(slot) == IRPC_IN_WALK && Kind(slot) == \at(Kind(slot), Pre) && Creator(slot) == \at(Creator(slot), Pre) && irpc.life[slot].delivered == \at(irpc.life[slot].delivered, Pre) && irpc.life[slot].request == \at(irpc.life[slot].request, Pre);
+    //@ assert b5: Irql == \at(Irql, Pre);
+    //@ assert a5: FrameCount == \at(FrameCount, Pre) && irpc_cpu == \at(irpc_cpu, Pre);
+    /* the top location (the creator's routine) as it was, at a quantified
+     * index (goes_on_top) */
+    /*@ assert t5s: go_on != 0 ==> irp->StackCount == \at(irpc.irps[slot].StackCount, Pre); */
+    /*@ assert t5a: go_on != 0 ==> \forall integer j; j == irp->StackCount - 1 ==>
+          irp->IrpcStack[j].CompletionRoutine == \at(irpc.irps[slot].IrpcStack[j].CompletionRoutine, Pre); */
+    /*@ assert t5b: go_on != 0 ==> \forall integer j; j == irp->StackCount - 1 ==>
+          IRPC_INVOKE_KEPT(irp->IrpcStack[j].Control, \at(irpc.irps[slot].IrpcStack[j].Control, Pre)); */
+    return go_on;
+}
+
+/* One step of the walk: leave the current location (clearing it), pass
+ * pending up, and call the routine registered there if its invoke bits
+ * allow.  Returns 1 when the walk goes on, 0 when a routine stopped it. */
+/*@ requires wf: Wf;
+    requires ValidSlot(slot);
+    requires walking: irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING &&
+      Owner(slot) == IRPC_IN_WALK;
+    requires location: 1 <= irpc.irps[slot].CurrentLocation <= irpc.irps[slot].StackCount;
+    requires ready: WalkReady(slot);
+    requires creator: CreatorRoutineSet(slot);
+    requires counters: irpc.life[slot].delivered < 2147483647;
+    requires room: FrameCount < IRPC_MAX_FRAMES;
+    requires creator_ok: Creator(slot) != IRPC_IN_WALK;
+    assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE, IRPC_SITES;
+    ensures Wf;
+    ensures frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
+      Irql == \old(Irql);
+    ensures goes_on: \result != 0 ==>
+      (irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING &&
+       Owner(slot) == IRPC_IN_WALK &&
+       Kind(slot) == \old(Kind(slot)) && Creator(slot) == \old(Creator(slot)) &&
+       irpc.life[slot].delivered == \old(irpc.life[slot].delivered) &&
+       irpc.life[slot].request == \old(irpc.life[slot].request));
+    ensures goes_on_user: \result != 0 ==>
+      irpc.irps[slot].UserIosb == \old(irpc.irps[slot].UserIosb) &&
+      irpc.irps[slot].UserEvent == \old(irpc.irps[slot].UserEvent);
+    ensures goes_on_shape: \result != 0 ==>
+      irpc.irps[slot].StackCount == \old(irpc.irps[slot].StackCount) &&
+      irpc.irps[slot].CurrentLocation == \old(irpc.irps[slot].CurrentLocation) + 1;
+    ensures goes_on_ready: \result != 0 ==> WalkReady(slot);
+    ensures goes_on_pending: \result != 0 ==> PendingPropagated(&irpc.irps[slot]);
+    ensures goes_on_creator: \result != 0 ==>
+      irpc.irps[slot].CurrentLocation <= irpc.irps[slot].StackCount ==> CreatorRoutineSet(slot);
+    ensures created_below: \result != 0 && CreatedKind(Kind(slot)) ==>
+      irpc.irps[slot].CurrentLocation <= irpc.irps[slot].StackCount;
+    ensures cleared: \result != 0 ==>
+      irpc.irps[slot].IrpcStack[\old(irpc.irps[slot].CurrentLocation) - 1].Control == 0 &&
+      (\forall integer j; 0 <= j < \old(irpc.irps[slot].CurrentLocation) - 1 ==>
+         irpc.irps[slot].IrpcStack[j].Control == \old(irpc.irps[slot].IrpcStack[j].Control));
+    ensures stopped: \result == 0 ==>
+      ((irpc.life[slot].gen == gen && State(slot) == IRPC_ST_STOPPED &&
+        Owner(slot) != IRPC_IN_WALK) ||
+       irpc.life[slot].gen != gen || State(slot) == IRPC_ST_FREE);
+*/
+static int walk_step(int slot, unsigned gen)
+{
+    PIRP irp = &irpc.irps[slot];
+    PIO_STACK_LOCATION left = &irp->IrpcStack[irp->CurrentLocation - 1];
+    irp->CurrentLocation++;
+    irp->PendingReturned = (left->Control & SL_PENDING_RETURNED) != 0;
+    NTSTATUS status = irp->IoStatus.Status;
+    UCHAR c = left->Control;
+    BOOLEAN call = (NT_SUCCESS(status) && (c & SL_INVOKE_ON_SUCCESS)) ||
+                   (!NT_SUCCESS(status) && (c & SL_INVOKE_ON_ERROR)) ||
+                   (irp->Cancel && (c & SL_INVOKE_ON_CANCEL));
+    //@ assert n_wf: Wf;
+    //@ assert n_loc: 2 <= irp->CurrentLocation <= irp->StackCount + 1;
+    if (!call || left->CompletionRoutine == NULL) {
+        /*@ assert n_created: CreatedKind(Kind(slot)) ==>
+              irp->CurrentLocation <= irp->StackCount; */
+        if (irp->PendingReturned && irp->CurrentLocation <= irp->StackCount)
+            irp->IrpcStack[irp->CurrentLocation - 1].Control |= SL_PENDING_RETURNED;
+        //@ assert n_wf2: Wf;
+        //@ assert n_pending: PendingPropagated(irp);
+        /*@ assert n_top: irp->CurrentLocation <= irp->StackCount ==>
+              CreatorRoutineSet(slot); */
+        clear_location(left);
+        /*@ assert n_cleared: irp->IrpcStack[\at(irpc.irps[slot].CurrentLocation, Pre) - 1].Control == 0 &&
+          (\forall integer j; 0 <= j < \at(irpc.irps[slot].CurrentLocation, Pre) - 1 ==>
+             irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre)); */
+        //@ assert n_wf3: Wf;
+        //@ assert n_frame: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) && Irql == \at(Irql, Pre);
+        //@ assert n_ready: WalkReady(slot);
+        //@ assert n_pending3: PendingPropagated(irp);
+        /*@ assert n_top3: irp->CurrentLocation <= irp->StackCount ==>
+              CreatorRoutineSet(slot); */
+        return 1;
+    }
+    PIO_COMPLETION_ROUTINE routine = left->CompletionRoutine;
+    PVOID context = left->Context;
+    /* below the top, the top location (the creator's routine) is not the
+     * one left */
+    /*@ assert c_top0: irp->CurrentLocation <= irp->StackCount ==>
+          \at(irpc.irps[slot].CurrentLocation, Pre) - 1 < irp->StackCount - 1; */
+    clear_location(left);
+    /*@ assert c_cleared: irp->IrpcStack[\at(irpc.irps[slot].CurrentLocation, Pre) - 1].Control == 0 &&
+          (\forall integer j; 0 <= j < \at(irpc.irps[slot].CurrentLocation, Pre) - 1 ==>
+             irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre)); */
+    //@ assert c_wf: Wf;
+    /*@ assert c_top1: irp->CurrentLocation <= irp->StackCount ==> CreatorRoutineSet(slot); */
+    int go_on = walk_call(slot, gen, routine, context);
+    /*@ assert c_cleared2: go_on != 0 ==> irp->IrpcStack[\at(irpc.irps[slot].CurrentLocation, Pre) - 1].Control == 0 &&
+          (\forall integer j; 0 <= j < \at(irpc.irps[slot].CurrentLocation, Pre) - 1 ==>
+             irp->IrpcStack[j].Control == \at(irpc.irps[slot].IrpcStack[j].Control, Pre)); */
+    /*@ assert c_top: go_on != 0 && irp->CurrentLocation <= irp->StackCount ==>
+          CreatorRoutineSet(slot); */
+    /*@ assert c_created: go_on != 0 && CreatedKind(Kind(slot)) ==>
+          irp->CurrentLocation <= irp->StackCount; */
+    return go_on;
+}
+
 /* The walk, from the current location up.  Resumed by the next
  * IoCompleteRequest when a routine stopped it. */
+/*@ requires wf: Wf;
+    requires ValidSlot(slot);
+    requires walking: State(slot) == IRPC_ST_WALKING && Owner(slot) == IRPC_IN_WALK;
+    requires location: 1 <= irpc.irps[slot].CurrentLocation <= irpc.irps[slot].StackCount + 1;
+    requires ready: WalkReady(slot);
+    requires creator: CreatorRoutineSet(slot);
+    // a created IRP is below its creator's level (only its creator owns it
+    // there, and the creator frees it, it does not complete it)
+    requires created_below: CreatedKind(Kind(slot)) ==>
+      irpc.irps[slot].CurrentLocation <= irpc.irps[slot].StackCount;
+    requires counters: irpc.life[slot].delivered < 2147483647;
+    requires delivery: !CreatedKind(Kind(slot)) ==> DeliveryOk(slot);
+    // the kernel stack is not exhausted (IofCallDriver's contract assumes
+    // the same): there is room for a routine's frame
+    requires room: FrameCount < IRPC_MAX_FRAMES;
+    requires creator_ok: Creator(slot) != IRPC_IN_WALK;
+    assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+            IRPC_TRACE, IRPC_SITES,
+            *irpc.irps[slot].UserIosb, irpc.irps[slot].UserEvent->SignalState;
+    ensures Wf;
+    ensures frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
+      Irql == \old(Irql);
+    // the walk ran to the end: delivered once, freed (never a created IRP),
+    // every location it left cleared; or a routine stopped it: STOPPED,
+    // owned by the routine's device; or that routine freed the IRP
+    ensures outcome:
+      (irpc.life[slot].gen == \old(irpc.life[slot].gen) && State(slot) == IRPC_ST_FREE &&
+       !CreatedKind(\old(Kind(slot))) &&
+       irpc.life[slot].delivered == \old(irpc.life[slot].delivered) + 1 &&
+       irpc.irps[slot].CurrentLocation == irpc.irps[slot].StackCount + 2 &&
+       Cleared(&irpc.irps[slot], \old(irpc.irps[slot].CurrentLocation) - 1)) ||
+      (irpc.life[slot].gen == \old(irpc.life[slot].gen) && State(slot) == IRPC_ST_STOPPED &&
+       Owner(slot) != IRPC_IN_WALK) ||
+      irpc.life[slot].gen != \old(irpc.life[slot].gen) || State(slot) == IRPC_ST_FREE;
+*/
 static void complete_walk(int slot)
 {
     PIRP irp = &irpc.irps[slot];
     IRPC_LIFE *l = &irpc.life[slot];
     unsigned gen = l->gen;
+    /*@ loop invariant wf: Wf;
+        loop invariant frame: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+          Irql == \at(Irql, Pre);
+        loop invariant walking: irpc.life[slot].gen == gen && State(slot) == IRPC_ST_WALKING &&
+          Owner(slot) == IRPC_IN_WALK;
+        loop invariant same: Kind(slot) == \at(Kind(slot), Pre) &&
+          Creator(slot) == \at(Creator(slot), Pre) &&
+          irpc.life[slot].delivered == \at(irpc.life[slot].delivered, Pre) &&
+          irpc.life[slot].request == \at(irpc.life[slot].request, Pre) &&
+          irp->UserIosb == \at(irpc.irps[slot].UserIosb, Pre) &&
+          irp->UserEvent == \at(irpc.irps[slot].UserEvent, Pre);
+        loop invariant shape: irp->StackCount == \at(irpc.irps[slot].StackCount, Pre) &&
+          \at(irpc.irps[slot].CurrentLocation, Pre) <= irp->CurrentLocation <= irp->StackCount + 1;
+        loop invariant ready: WalkReady(slot);
+        loop invariant creator: irp->CurrentLocation <= irp->StackCount ==> CreatorRoutineSet(slot);
+        loop invariant created_below: CreatedKind(Kind(slot)) ==>
+          irp->CurrentLocation <= irp->StackCount;
+        loop invariant cleared: Cleared(irp, \at(irpc.irps[slot].CurrentLocation, Pre) - 1);
+        loop invariant pending: irp->CurrentLocation > \at(irpc.irps[slot].CurrentLocation, Pre) ==>
+          PendingPropagated(irp);
+        loop assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
+          IRPC_TRACE, IRPC_SITES;
+        loop variant irp->StackCount + 1 - irp->CurrentLocation;
+    */
     while (irp->CurrentLocation <= irp->StackCount) {
-        PIO_STACK_LOCATION left = &irp->IrpcStack[irp->CurrentLocation - 1];
-        irp->CurrentLocation++;
-        irp->PendingReturned = (left->Control & SL_PENDING_RETURNED) != 0;
-        NTSTATUS status = irp->IoStatus.Status;
-        UCHAR c = left->Control;
-        BOOLEAN call = (NT_SUCCESS(status) && (c & SL_INVOKE_ON_SUCCESS)) ||
-                       (!NT_SUCCESS(status) && (c & SL_INVOKE_ON_ERROR)) ||
-                       (irp->Cancel && (c & SL_INVOKE_ON_CANCEL));
-        if (!call || left->CompletionRoutine == NULL) {
-            if (irp->PendingReturned && irp->CurrentLocation <= irp->StackCount)
-                irp->IrpcStack[irp->CurrentLocation - 1].Control |= SL_PENDING_RETURNED;
-            clear_location(left);
-            continue;
-        }
-        PIO_COMPLETION_ROUTINE routine = left->CompletionRoutine;
-        PVOID context = left->Context;
-        clear_location(left);
-        BOOLEAN by_creator = irp->CurrentLocation == irp->StackCount + 1;
-        PDEVICE_OBJECT dev = by_creator ? NULL : irp->IrpcStack[irp->CurrentLocation - 1].DeviceObject;
-        int who = by_creator ? l->creator : IrpcDeviceIndex(dev);
-        if (by_creator && IrpcIsCreatedKind(l->kind)) {
-            l->delivered++;
-            l->pr_known = TRUE;
-            l->pr_at_creator = irp->PendingReturned;
-            check_pending_consistency(slot);
-        }
-        l->owner = who;
-        IRPC_FRAME *f = IrpcPushFrame(IRPC_FRAME_COMPLETION, who, slot);
-        if (f == NULL) {
-            IrpcReport(IRPC_DEADLOCK, slot, "frame stack exhausted");
-            return;
-        }
-        f->routine = (IRPC_ROUTINE)routine;
-        NTSTATUS r = routine(dev, irp, context);
-        /* The completion role contract (spec/wdm_contracts.h), stated where
-         * every completion routine returns; after_routine checks the same. */
-        //@ assert CompletionEventChecking: CompletionEventChecking(f);
-        //@ assert CompletionIrql: CompletionIrqlRoutine(f);
-        //@ assert AllocatedIrpMustStop: AllocatedIrpMustStop(Kind(slot), by_creator, r);
-        /*@ assert CompletionRoutinePending: irpc.life[slot].gen == gen && Live(slot) ==>
-              CompletionRoutinePending(irp, r); */
-        IrpcUseSite(NULL, 0);
-        IrpcTrace(IRPC_EV_ROUTINE, who, slot, r, by_creator);
-        /* the routine's own checks, reported while its frame names it */
-        int go_on = after_routine(f, slot, gen, by_creator, r);
-        IrpcPopFrame();
-        if (!go_on)
+        if (!walk_step(slot, gen))
             return;
     }
+    //@ assert d_ok: DeliveryOk(slot);
+    //@ assert d_frame: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) && Irql == \at(Irql, Pre);
     irp->CurrentLocation = (CHAR)(irp->StackCount + 2);
     deliver(slot);
 }

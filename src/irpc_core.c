@@ -7,6 +7,8 @@
 #include "irpc_internal.h"
 
 IRPC_STATE_T irpc;
+IRPC_MP_T irpc_mp;
+int irpc_cpu;
 IRPC_FINDING irpc_findings[IRPC_MAX_FINDINGS];
 int irpc_finding_count;
 IRPC_EVENT irpc_events[IRPC_MAX_EVENTS];
@@ -87,6 +89,8 @@ void IrpcZero(void *p, size_t n)
 void IrpcReset(void)
 {
     zero_bytes(&irpc, sizeof irpc);
+    zero_bytes(&irpc_mp, sizeof irpc_mp);
+    irpc_cpu = 0;
     for (int i = 0; i < IRPC_MAX_REQUESTS; i++)
         irpc.requests[i].irp = -1;
     for (int i = 0; i < IRPC_MAX_IRPS; i++) {
@@ -96,7 +100,7 @@ void IrpcReset(void)
         irpc.life[i].cancel_dev = IRPC_NOBODY;
     }
     for (int c = 0; c < IRPC_MAX_CPUS; c++)
-        irpc.cpus[c].irql = PASSIVE_LEVEL;
+        irpc_mp.cpus[c].irql = PASSIVE_LEVEL;
     irpc.app_thread.Id = 1;
     irpc_finding_count = 0;
     irpc_event_count = 0;
@@ -206,6 +210,10 @@ int IrpcIrpSlot(const IRP *irp)
 
 int IrpcDeviceIndex(const DEVICE_OBJECT *dev)
 {
+    /*@ loop invariant 0 <= i;
+        loop assigns i;
+        loop variant irpc.device_count - i;
+    */
     for (int i = 0; i < irpc.device_count; i++)
         if (dev == &irpc.devices[i])
             return i;
@@ -259,8 +267,8 @@ IRPC_FRAME *IrpcFrameFor(int slot)
 int IrpcDispatchActiveFor(int slot)
 {
     for (int c = 0; c < IRPC_MAX_CPUS; c++)
-        for (int i = 0; i < irpc.cpus[c].frame_count; i++) {
-            const IRPC_FRAME *f = &irpc.cpus[c].frames[i];
+        for (int i = 0; i < irpc_mp.cpus[c].frame_count; i++) {
+            const IRPC_FRAME *f = &irpc_mp.cpus[c].frames[i];
             if (f->kind == IRPC_FRAME_DISPATCH && f->irp == slot && f->gen == irpc.life[slot].gen)
                 return 1;
         }

@@ -25,13 +25,42 @@ void IrpcUseSite(const char *file, int line);
 /*@ assigns IRPC_SITES; */
 void IrpcEnter(void);                  /* an API routine begins: its caller's site reports */
 void IrpcCurrentSite(const char **file, int *line);
+/*@ // ASSUMED (its body zeroes the frame through a void *): a fresh frame
+    // on this processor for routine kind `kind` of device dev on slot
+    requires CpuOk;
+    requires slot < IRPC_MAX_IRPS;
+    assigns irpc_mp.cpus[irpc_cpu].frame_count, irpc_mp.cpus[irpc_cpu].frames[0 .. IRPC_MAX_FRAMES - 1];
+    ensures CpuOk && irpc_cpu == \old(irpc_cpu);
+    ensures wf_kept: \old(Wf) && FrameCount <= IRPC_MAX_FRAMES ==> Wf;
+    ensures unchanged_pool: PoolKept{Old, Here};
+    ensures irql_kept: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+    behavior full:
+      assumes FrameCount >= IRPC_MAX_FRAMES;
+      ensures \result == \null && FrameCount == \old(FrameCount);
+    behavior pushed:
+      assumes FrameCount < IRPC_MAX_FRAMES;
+      ensures FrameCount == \old(FrameCount) + 1 && \result == CurFrame;
+      ensures CurFrame->kind == kind && CurFrame->dev == dev && CurFrame->irp == slot &&
+        CurFrame->gen == (slot >= 0 ? irpc.life[slot].gen : 0) &&
+        CurFrame->irql_at_entry == Irql && CurFrame->locks_at_entry == LocksHeld &&
+        CurFrame->marked == 0 && CurFrame->completed == 0 && CurFrame->forwarded == 0 &&
+        CurFrame->set_event == 0 && CurFrame->wait_owed == 0 && CurFrame->sync_event_owed == \null;
+    complete behaviors;
+    disjoint behaviors;
+*/
 IRPC_FRAME *IrpcPushFrame(int kind, int dev, int slot);
 /*@ requires CpuOk;
-    assigns irpc.cpus[irpc.cpu].frame_count;
+    assigns irpc_mp.cpus[irpc_cpu].frame_count;
     ensures CpuOk;
     ensures FrameCount == (\old(FrameCount) > 0 ? \old(FrameCount) - 1 : 0);
+    ensures wf_kept: \old(Wf) ==> Wf;
+    ensures unchanged_pool: PoolKept{Old, Here};
 */
 void IrpcPopFrame(void);
+/*@ assigns \nothing;
+    ensures \result == IRPC_NOBODY || 0 <= \result < irpc.device_count;
+*/
+int IrpcDeviceIndex(const DEVICE_OBJECT *dev);
 /*@ requires CpuOk;
     requires slot < IRPC_MAX_IRPS;
     assigns \nothing;

@@ -50,6 +50,14 @@ otherwise, with "not yet supported ... Ignoring annotation"):
               The runtime checker does not claim those clauses; what the
               driver derives from them (FwdWaitForward's `back`) is checked.
 
+  binder      a clause that applies \\old or \\at to a term naming a
+              quantified variable ("for every location j, as it was
+              before": the walk's contracts and loop invariants) is
+              removed: E-ACSL 25 does not support \\at of a logic variable
+              ("not yet supported").  These are frame conditions of the walk
+              that WP proves (target walk); the runtime checker does not
+              claim them.
+
 --list prints the removed and replaced items (one per line: KIND NAME
 FILE:LINE); the runtime-check README lists the kinds.
 """
@@ -141,17 +149,7 @@ class Definitions:
                 while k < len(toks) and toks[k].isspace():
                     k += 1
                 if k < len(toks) and toks[k] == "(":
-                    depth, m = 0, k
-                    plist = []
-                    while m < len(toks):
-                        if toks[m] == "(":
-                            depth += 1
-                        elif toks[m] == ")":
-                            depth -= 1
-                            if depth == 0:
-                                break
-                        plist.append(toks[m])
-                        m += 1
+                    plist, m = paren_group(toks, k)
                     params = []
                     for p in "".join(plist[1:]).split(","):
                         ids = re.findall(r"[A-Za-z_]\w*", p)
@@ -241,6 +239,93 @@ def strip_definitions(text):
         return None
 
     return "".join(walk_clauses(tokens(text), step)), removed
+
+
+def paren_group(toks, k):
+    """The tokens of the parenthesised group opening at toks[k] (the
+    parentheses included but the closing one) and the index of the closing
+    parenthesis."""
+    depth, m, group = 0, k, []
+    while m < len(toks):
+        if toks[m] == "(":
+            depth += 1
+        elif toks[m] == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        group.append(toks[m])
+        m += 1
+    return group, m
+
+
+def binder_names(toks, i):
+    """The variables a \\forall or \\exists at toks[i] binds (type name,
+    name, ...: the last identifier of each comma part) and the index of the
+    ';' ending its declaration."""
+    j, decl = i + 1, []
+    while j < len(toks) and toks[j] != ";":
+        decl.append(toks[j])
+        j += 1
+    names = []
+    for part in "".join(decl).split(","):
+        ids = re.findall(r"[A-Za-z_]\w*", part)
+        if ids:
+            names.append(ids[-1])
+    return names, j
+
+
+def old_under_binder(toks):
+    """True when a \\old or \\at in toks is applied to a term that names a
+    variable bound by a \\forall or \\exists of toks whose guard reads C
+    state (E-ACSL 25 supports \\old of a variable bounded by constants, as
+    in "every slot i below IRPC_MAX_IRPS", but not one bounded by, say, an
+    IRP's StackCount: "\\at with logic variable linked to C variable")."""
+    bound = set()
+    for i, t in enumerate(toks):
+        if t in ("\\forall", "\\exists"):
+            names, j = binder_names(toks, i)
+            # the guard: up to the first ==> (guarded form, see README)
+            k, guard = j + 1, []
+            while k < len(toks) and toks[k] != "==>":
+                guard.append(toks[k])
+                k += 1
+            if any(is_ident(g) and g not in names and not re.match(r"^[A-Z][A-Z0-9_]*$", g)
+                   for g in guard):
+                bound |= set(names)
+        elif t in ("\\old", "\\at") and bound:
+            j = i + 1
+            while j < len(toks) and toks[j].isspace():
+                j += 1
+            arg, _ = paren_group(toks, j)
+            if bound & set(arg):
+                return True
+    return False
+
+
+def drop_binder_clauses(toks):
+    """Removes, from inlined annotation tokens, every clause (requires,
+    ensures, assert, check, loop invariant) that applies \\old or \\at to a
+    quantified variable (keeping newlines).  Returns (tokens, names of the
+    clauses removed)."""
+    removed = []
+
+    def step(toks, i, prev_sig, out):
+        t = toks[i]
+        if (t in CLAUSE_KEYWORDS or t == "invariant") and prev_sig not in ("->", ".") and \
+                old_under_binder(toks[i:find_end(toks, i)]):
+            label = toks[i + 2] if i + 2 < len(toks) and is_ident(toks[i + 2]) else ""
+            if t == "invariant" and out and prev_sig == "loop":
+                # the `loop` keyword kept before it goes with the clause
+                k = len(out) - 1
+                while k >= 0 and out[k].isspace():
+                    k -= 1
+                out[k] = ""
+                t = "loop invariant"
+            removed.append(t + (" " + label if label else ""))
+            return skip_clause(toks, i, out)
+        return None
+
+    return walk_clauses(toks, step), removed
 
 
 def drop_routine_clauses(toks):
@@ -359,16 +444,7 @@ class Inliner:
         names = []
         for i, t in enumerate(body):
             if t in ("\\forall", "\\exists"):
-                j = i + 1
-                decl = []
-                while j < len(body) and body[j] != ";":
-                    decl.append(body[j])
-                    j += 1
-                # type name, name, ...: the last identifier of each comma part
-                for part in "".join(decl).split(","):
-                    ids = re.findall(r"[A-Za-z_]\w*", part)
-                    if ids:
-                        names.append(ids[-1])
+                names.extend(binder_names(body, i)[0])
         if not names:
             return body
         self.fresh += 1
@@ -400,6 +476,9 @@ def process(path, rel, defs, inliner, items, is_spec):
         expanded, dropped = drop_routine_clauses(inliner.expand(tokens(stripped)))
         for name in dropped:
             items.append(("routine", name, "%s:%d" % (rel, line)))
+        expanded, dropped = drop_binder_clauses(expanded)
+        for name in dropped:
+            items.append(("binder", name, "%s:%d" % (rel, line)))
         new = "".join(expanded)
         assert new.count("\n") == body.count("\n"), rel
         if not new.strip():     # nothing left: a plain comment (an empty annotation is an error)

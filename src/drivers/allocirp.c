@@ -42,7 +42,7 @@ static NTSTATUS AllocIrpCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID 
     ULONG_PTR got = Irp->IoStatus.Information;
 
     IoFreeIrp(Irp);
-    /*@ assert wp_f_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_f_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0; */
     /*@ assert wp_f_frame: CurFrame->marked == 0 && CurFrame->set_event == 0 &&
           CurFrame->wait_owed == 0 && CurFrame->irql_at_entry == Irql && Irql <= DISPATCH_LEVEL; */
@@ -53,7 +53,7 @@ static NTSTATUS AllocIrpCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID 
     original->IoStatus.Information = got;
     ext->Freed++;
     //@ assert wp_s_wf: Wf;
-    /*@ assert wp_s_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_s_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0; */
     /*@ assert wp_s_frame: CurFrame->marked == 0 && CurFrame->set_event == 0 &&
           CurFrame->wait_owed == 0 && CurFrame->irql_at_entry == Irql && Irql <= DISPATCH_LEVEL; */
@@ -72,7 +72,7 @@ static NTSTATUS AllocIrpCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID 
       LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
     requires never_queues: QueuesNothing(CurDev);
     ensures \result == STATUS_INSUFFICIENT_RESOURCES;
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures completed: CurFrame->completed == 1 &&
       CurFrame->completed_status == STATUS_INSUFFICIENT_RESOURCES;
     ensures frame_kept: CurFrame->marked == \old(CurFrame->marked) &&
@@ -83,7 +83,7 @@ static NTSTATUS AllocIrpNoResources(PIRP Irp)
     Irp->IoStatus.Status = STATUS_INSUFFICIENT_RESOURCES;
     Irp->IoStatus.Information = 0;
     //@ assert wp_n_wf: Wf;
-    /*@ assert wp_n_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_n_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0; */
     /*@ assert wp_n_frame: FrameFor(Slot(Irp)) && CurFrame->wait_owed == 0 &&
           CurFrame->marked == \at(CurFrame->marked, Pre) &&
@@ -104,7 +104,7 @@ static NTSTATUS AllocIrpNoResources(PIRP Irp)
       Creator(Slot(own)) == CurDev && Kind(Slot(own)) == IRPC_KIND_ALLOC &&
       HasNext(own) && own->CurrentLocation == own->StackCount + 1;
     requires \valid(ext) && IRPC_EXT_APART(ext) && \valid(lower);
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures frame: CurFrame->marked == 1 && CurFrame->completed == 0 &&
       CurFrame->sync_event_owed == \null;
 */
@@ -112,9 +112,9 @@ static VOID AllocIrpSend(ALLOCIRP_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP Irp
 {
     ext->Created++;
     PIO_STACK_LOCATION mine = IoGetCurrentIrpStackLocation(Irp);
-    //@ assert wp_c_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_c_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     PIO_STACK_LOCATION next = IoGetNextIrpStackLocation(own);
-    //@ assert wp_g_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_g_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     /*@ assert wp_g_frame: FrameFor(Slot(Irp)) && CurFrame->completed == 0 &&
           CurFrame->sync_event_owed == \null; */
     //@ assert wp_g_next: next == &own->IrpcStack[own->StackCount - 1];
@@ -127,14 +127,14 @@ static VOID AllocIrpSend(ALLOCIRP_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP Irp
     //@ assert wp_p_apart: \separated(&next->FileObject, &CurFrame->sync_event_owed);
     next->FileObject = mine->FileObject;
     //@ assert wp_w_wf: Wf;
-    //@ assert wp_w_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_w_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     /*@ assert wp_w_frame: FrameFor(Slot(Irp)) && CurFrame->completed == 0 &&
           CurFrame->sync_event_owed == \null; */
     /*@ assert wp_w_own: Owns(Slot(own), CurDev) && Owns(Slot(Irp), CurDev) && HasNext(own) &&
           HasCurrent(Irp) && Kind(Slot(own)) == IRPC_KIND_ALLOC &&
           own->CurrentLocation == own->StackCount + 1; */
     IoSetCompletionRoutine(own, AllocIrpCompletion, Irp, TRUE, TRUE, TRUE);
-    //@ assert wp_r_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_r_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     /*@ assert wp_r_frame: FrameFor(Slot(Irp)) && CurFrame->completed == 0 &&
           CurFrame->sync_event_owed == \null; */
     //@ assert wp_r_routine: own->IrpcStack[own->StackCount - 1].CompletionRoutine != \null;
@@ -142,7 +142,7 @@ static VOID AllocIrpSend(ALLOCIRP_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP Irp
     /*@ assert wp_pre_mark: \separated(&CurFrame->completed, &CurLoc(Irp)->Control) &&
           \separated(&CurLoc(Irp)->Control, &own->IrpcStack[own->StackCount - 1].Control); */
     IoMarkIrpPending(Irp);
-    //@ assert wp_m_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_m_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     //@ assert wp_m_marked: CurFrame->marked == 1;
     //@ assert wp_m_frame: CurFrame->completed == 0 && CurFrame->sync_event_owed == \null;
     /*@ assert wp_ready_own: Owns(Slot(own), CurDev) && HasNext(own) &&
@@ -166,7 +166,7 @@ static NTSTATUS AllocIrpDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     ALLOCIRP_EXTENSION *ext = DeviceObject->DeviceExtension;
     PIRP own = IoAllocateIrp(ext->Lower->StackSize, FALSE);
     /*@ assert wp_mine: Wf && PoolIrp(Irp) && IrpApart(Irp) &&
-          irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+          irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           State(Slot(Irp)) == IRPC_ST_ACTIVE && Owns(Slot(Irp), CurDev) &&
           Creator(Slot(Irp)) != CurDev && HasCurrent(Irp) && Irp->CancelRoutine == \null &&
           FrameFor(Slot(Irp)) && CurFrame->marked == 0 && CurFrame->completed == 0 &&

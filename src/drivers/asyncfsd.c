@@ -38,7 +38,7 @@ static NTSTATUS AsyncFsdReadDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Co
     ULONG_PTR got = Irp->IoStatus.Information;
 
     IoFreeIrp(Irp);
-    /*@ assert wp_f_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_f_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0; */
     /*@ assert wp_f_frame: CurFrame->marked == 0 && CurFrame->set_event == 0 &&
           CurFrame->wait_owed == 0 && CurFrame->irql_at_entry == Irql && Irql <= DISPATCH_LEVEL; */
@@ -48,7 +48,7 @@ static NTSTATUS AsyncFsdReadDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Co
     original->IoStatus.Status = status;
     original->IoStatus.Information = NT_SUCCESS(status) ? got : 0;
     //@ assert wp_s_wf: Wf;
-    /*@ assert wp_s_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_s_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0; */
     /*@ assert wp_s_frame: CurFrame->marked == 0 && CurFrame->set_event == 0 &&
           CurFrame->wait_owed == 0 && CurFrame->irql_at_entry == Irql && Irql <= DISPATCH_LEVEL; */
@@ -66,7 +66,7 @@ static NTSTATUS AsyncFsdReadDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Co
     requires frame: FrameFor(Slot(Irp)) && CurFrame->wait_owed == 0 &&
       LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
     ensures \result == STATUS_INSUFFICIENT_RESOURCES;
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures completed: CurFrame->completed == 1 &&
       CurFrame->completed_status == STATUS_INSUFFICIENT_RESOURCES;
     ensures frame_kept: CurFrame->marked == \old(CurFrame->marked) &&
@@ -77,7 +77,7 @@ static NTSTATUS AsyncFsdNoResources(PIRP Irp)
     Irp->IoStatus.Status = STATUS_INSUFFICIENT_RESOURCES;
     Irp->IoStatus.Information = 0;
     //@ assert wp_n_wf: Wf;
-    /*@ assert wp_n_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_n_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0; */
     /*@ assert wp_n_frame: FrameFor(Slot(Irp)) && CurFrame->wait_owed == 0 &&
           CurFrame->marked == \at(CurFrame->marked, Pre) &&
@@ -96,7 +96,7 @@ static NTSTATUS AsyncFsdNoResources(PIRP Irp)
       Creator(Slot(read)) == CurDev && Kind(Slot(read)) == IRPC_KIND_ASYNC_FSD &&
       HasNext(read) && read->CurrentLocation == read->StackCount + 1;
     requires \valid(lower) && \valid(ext) && IRPC_EXT_APART(ext);
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures frame: CurFrame->marked == 1 && CurFrame->completed == 0 &&
       CurFrame->sync_event_owed == \null;
 */
@@ -105,12 +105,12 @@ static VOID AsyncFsdSendRead(ASYNCFSD_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP
 {
     //@ assert wp_pre_mark: \separated(&CurFrame->completed, &CurLoc(Irp)->Control);
     IoMarkIrpPending(Irp);
-    //@ assert wp_m_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_m_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     //@ assert wp_m_marked: CurFrame->marked == 1;
     //@ assert wp_m_frame: CurFrame->completed == 0 && CurFrame->sync_event_owed == \null;
     IoGetNextIrpStackLocation(read)->FileObject = file;
     IoSetCompletionRoutine(read, AsyncFsdReadDone, Irp, TRUE, TRUE, TRUE);
-    //@ assert wp_ready_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_ready_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     /*@ assert wp_ready_frame: CurFrame->marked == 1 && CurFrame->completed == 0 &&
           CurFrame->sync_event_owed == \null; */
     /*@ assert wp_ready_read: Owns(Slot(read), CurDev) && HasNext(read) &&
@@ -137,13 +137,15 @@ static NTSTATUS AsyncFsdDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     if (stack->MajorFunction != IRP_MJ_READ) {
         IoSkipCurrentIrpStackLocation(Irp);
-        return IoCallDriver(lower, Irp);
+        NTSTATUS status = IoCallDriver(lower, Irp);
+        //@ assert wp_fwd_ret: StatusMismatch(CurFrame, status) && IoBuildDeviceControlWait(CurFrame);
+        return status;
     }
     offset.QuadPart = stack->Parameters.Read.ByteOffset.QuadPart;
     PIRP read = IoBuildAsynchronousFsdRequest(IRP_MJ_READ, lower, ext->Buffer,
                                               sizeof ext->Buffer, &offset, NULL);
     /*@ assert wp_mine: Wf && PoolIrp(Irp) && IrpApart(Irp) &&
-          irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+          irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           State(Slot(Irp)) == IRPC_ST_ACTIVE && Owns(Slot(Irp), CurDev) &&
           Creator(Slot(Irp)) != CurDev && HasCurrent(Irp) && Irp->CancelRoutine == \null &&
           CurLoc(Irp)->MajorFunction == IRP_MJ_READ &&
@@ -156,6 +158,7 @@ static NTSTATUS AsyncFsdDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
           Creator(Slot(read)) == CurDev && Kind(Slot(read)) == IRPC_KIND_ASYNC_FSD &&
           HasNext(read) && read->CurrentLocation == read->StackCount + 1; */
     AsyncFsdSendRead(ext, lower, Irp, stack->FileObject, read);
+    //@ assert wp_sent_ret: StatusMismatch(CurFrame, STATUS_PENDING) && IoBuildDeviceControlWait(CurFrame);
     return STATUS_PENDING;
 }
 

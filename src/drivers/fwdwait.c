@@ -52,7 +52,7 @@ static NTSTATUS FwdWaitCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID C
             NextLoc(Irp)->Control, NextLoc(Irp)->Parameters, NextLoc(Irp)->DeviceObject,
             NextLoc(Irp)->FileObject, NextLoc(Irp)->CompletionRoutine, NextLoc(Irp)->Context;
     ensures wf: Wf;
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures mine: Owns(Slot(Irp), CurDev) && FrameFor(Slot(Irp)) &&
       CurFrame->wait_owed == 0 && CurFrame->sync_event_owed == \null &&
       CurFrame->dev == \old(CurFrame->dev) && CurFrame->marked == 0;
@@ -77,9 +77,11 @@ static VOID FwdWaitPrepare(PIRP Irp, PKEVENT event)
       NextLoc(Irp)->Context == event;
     requires valid: \valid(event) && \valid(ext) && \valid(lower);
     requires apart: IRPC_EXT_APART(ext) && \separated(event, ext);
+    // the count a wait updates is apart from what the reclaim owed reads
+    requires apart_waits: \separated(&ext->Waits, &irpc.life[Slot(Irp)].gen, &CurFrame->gen);
     requires locks: LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
     requires queues: QueuesNothing(CurDev);
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures locks: LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
     ensures frame: FrameFor(Slot(Irp)) && CurFrame->dev == \old(CurFrame->dev) &&
       CurFrame->sync_event_owed == \null && CurFrame->marked == 0;
@@ -99,6 +101,7 @@ static VOID FwdWaitForward(FWDWAIT_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP Ir
     if (status == STATUS_PENDING) {
         //@ assert wp_p_owed: ReclaimOwed(Irp, CurDev, CurFrame->gen, event);
         //@ assert wp_p_owed_frame: ReclaimOwed(&irpc.irps[CurFrame->irp], CurFrame->dev, CurFrame->gen, event);
+        /*@ assert wp_p_apart: \separated(&ext->Waits, &irpc.life[Slot(Irp)].gen, &CurFrame->gen); */
         ext->Waits++;
         //@ assert wp_w_owed: ReclaimOwed(&irpc.irps[CurFrame->irp], CurFrame->dev, CurFrame->gen, event);
         /*@ assert wp_w_frame: FrameFor(Slot(Irp)) && CurFrame->dev == \at(CurFrame->dev, Pre) &&
@@ -116,7 +119,7 @@ static VOID FwdWaitForward(FWDWAIT_EXTENSION *ext, PDEVICE_OBJECT lower, PIRP Ir
     requires locks: LocksHeld == 0 && Irql <= DISPATCH_LEVEL;
     requires queues: QueuesNothing(CurDev);
     ensures \result != STATUS_PENDING;
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures completed: CurFrame->completed == 1 && CurFrame->completed_status == \result;
     ensures frame_kept: CurFrame->marked == 0 && CurFrame->sync_event_owed == \null;
 */

@@ -29,7 +29,7 @@ static KDEFERRED_ROUTINE LowestDpc;
     requires CleanupCompletesQueued: CurLoc(Irp)->MajorFunction == IRP_MJ_CLEANUP ==>
       CleanupCompletesQueued(Slot(Irp), CurLoc(Irp)->FileObject, CurDev);
     ensures StatusMismatch: \result == Status;
-    ensures FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures \old(FrameFor(Slot(Irp))) ==> CurFrame->completed == 1 && CurFrame->completed_status == Status;
     ensures CurFrame->marked == \old(CurFrame->marked) && CurFrame->forwarded == \old(CurFrame->forwarded);
     ensures CurFrame->sync_event_owed == \old(CurFrame->sync_event_owed);

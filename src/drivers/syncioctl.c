@@ -27,7 +27,7 @@ static DRIVER_DISPATCH SyncIoctlDispatch;
     ensures CompleteRequestStatusCheck: StatusSet(\result);
     ensures DoubleCompletion: DoubleCompletion(Irp);
     ensures wf: Wf && PoolIrp(Irp) && IrpApart(Irp);
-    ensures kept: irpc.cpu == \old(irpc.cpu);
+    ensures kept: irpc_cpu == \old(irpc_cpu);
     ensures kept_count: FrameCount == \old(FrameCount);
     ensures kept_frame: CurFrame->dev == \old(CurFrame->dev) && CurFrame->kind == \old(CurFrame->kind);
     ensures held: FrameIrpHeld(Slot(Irp)) && Creator(Slot(Irp)) != CurDev && HasCurrent(Irp) &&
@@ -88,7 +88,7 @@ static NTSTATUS SyncIoctlWait(SYNCIOCTL_EXTENSION *ext, PIRP Irp, PKEVENT event,
     ensures CompleteRequestStatusCheck: StatusSet(\result);
     ensures DoubleCompletion: DoubleCompletion(Irp);
     ensures wf: Wf && PoolIrp(Irp) && IrpApart(Irp);
-    ensures kept: irpc.cpu == \old(irpc.cpu);
+    ensures kept: irpc_cpu == \old(irpc_cpu);
     ensures kept_count: FrameCount == \old(FrameCount);
     ensures kept_frame: CurFrame->dev == \old(CurFrame->dev) && CurFrame->kind == \old(CurFrame->kind);
     ensures held: FrameIrpHeld(Slot(Irp)) && Creator(Slot(Irp)) != CurDev && HasCurrent(Irp) &&
@@ -111,18 +111,19 @@ static NTSTATUS SyncIoctlSend(SYNCIOCTL_EXTENSION *ext, PIRP Irp, PIRP transfer,
           Irp->CurrentLocation == \at(Irp->CurrentLocation, Pre); */
     /*@ assert wp_c_held: FrameIrpHeld(Slot(Irp)) && Creator(Slot(Irp)) != CurDev &&
           HasCurrent(Irp) && CurLoc(Irp)->MajorFunction == IRP_MJ_DEVICE_CONTROL; */
-    /*@ assert wp_c_frame: FrameCount == \at(FrameCount, Pre) && irpc.cpu == \at(irpc.cpu, Pre) &&
+    /*@ assert wp_c_frame: FrameCount == \at(FrameCount, Pre) && irpc_cpu == \at(irpc_cpu, Pre) &&
           CurFrame->dev == \at(CurFrame->dev, Pre) && CurFrame->kind == \at(CurFrame->kind, Pre) &&
           CurFrame->completed == 0 && CurFrame->wait_owed == 0; */
     /*@ assert wp_c_owed: (status == STATUS_PENDING ==> CurFrame->sync_event_owed == event) &&
           (status != STATUS_PENDING ==> CurFrame->sync_event_owed == \null); */
+    //@ assert wp_c_block0: status != (NTSTATUS)0xFFFFFFFF;
     //@ assert wp_c_block: StatusSet(iosb->Status) && status != (NTSTATUS)0xFFFFFFFF;
     if (status == STATUS_PENDING) {
         status = SyncIoctlWait(ext, Irp, event, iosb);
-        /*@ assert wp_k_cpu: FrameCount == \at(FrameCount, Pre) && irpc.cpu == \at(irpc.cpu, Pre) &&
+        /*@ assert wp_k_cpu: FrameCount == \at(FrameCount, Pre) && irpc_cpu == \at(irpc_cpu, Pre) &&
               CurFrame->dev == \at(CurFrame->dev, Pre) && CurFrame->kind == \at(CurFrame->kind, Pre); */
     }
-    //@ assert wp_r_cpu: irpc.cpu == \at(irpc.cpu, Pre);
+    //@ assert wp_r_cpu: irpc_cpu == \at(irpc_cpu, Pre);
     return status;
 }
 
@@ -137,7 +138,7 @@ static NTSTATUS SyncIoctlSend(SYNCIOCTL_EXTENSION *ext, PIRP Irp, PIRP transfer,
     // named after the rules they carry to the dispatch routine's return
     ensures IrpProcessingComplete: CurFrame->completed == 1;
     ensures StatusMismatch: \result == status && CurFrame->completed_status == status;
-    ensures kept: FrameCount == \old(FrameCount) && irpc.cpu == \old(irpc.cpu);
+    ensures kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
     ensures frame_kept: CurFrame->marked == 0 && CurFrame->sync_event_owed == \null;
 */
 static NTSTATUS SyncIoctlComplete(PIRP Irp, NTSTATUS status, ULONG_PTR information)
@@ -145,7 +146,7 @@ static NTSTATUS SyncIoctlComplete(PIRP Irp, NTSTATUS status, ULONG_PTR informati
     Irp->IoStatus.Status = status;
     Irp->IoStatus.Information = NT_SUCCESS(status) ? information : 0;
     //@ assert wp_s_wf: Wf;
-    /*@ assert wp_s_cpu: irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_s_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0 && Irql <= DISPATCH_LEVEL; */
     /*@ assert wp_s_frame: FrameIrpHeld(Slot(Irp)) && CurFrame->wait_owed == 0 &&
           CurFrame->sync_event_owed == \null; */
@@ -171,14 +172,16 @@ static NTSTATUS SyncIoctlDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     if (stack->MajorFunction != IRP_MJ_DEVICE_CONTROL) {
         IoSkipCurrentIrpStackLocation(Irp);
-        return IoCallDriver(ext->Lower, Irp);
+        status = IoCallDriver(ext->Lower, Irp);
+        //@ assert wp_fwd_ret: PendedCompletedRequest(CurFrame, status);
+        return status;
     }
     /*@ assert wp_d_held: FrameIrpHeld(Slot(Irp)) && Creator(Slot(Irp)) != CurDev &&
           HasCurrent(Irp) && CurLoc(Irp)->MajorFunction == IRP_MJ_DEVICE_CONTROL; */
     iosb.Status = STATUS_UNSUCCESSFUL;
     iosb.Information = 0;
     KeInitializeEvent(&event, NotificationEvent, FALSE);
-    /*@ assert wp_i_cpu: Wf && irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+    /*@ assert wp_i_cpu: Wf && irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
           LocksHeld == 0 && Irql <= DISPATCH_LEVEL; */
     /*@ assert wp_i_frame: CurFrame->completed == 0 && CurFrame->wait_owed == 0 &&
           CurFrame->sync_event_owed == \null && CurFrame->marked == 0 && FrameFor(Slot(Irp)); */
@@ -189,7 +192,7 @@ static NTSTATUS SyncIoctlDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
           CurFrame->gen == irpc.life[Slot(Irp)].gen; */
     PIRP transfer = IoBuildDeviceIoControlRequest(IOCTL_SAMPLE_TRANSFER, ext->Lower, NULL, 0,
                                                &ext->Mode, sizeof ext->Mode, FALSE, &event, &iosb);
-    //@ assert wp_b_cpu: Wf && irpc.cpu == \at(irpc.cpu, Pre) && FrameCount == \at(FrameCount, Pre);
+    //@ assert wp_b_cpu: Wf && irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre);
     //@ assert wp_b_marked: CurFrame->marked == 0;
     //@ assert wp_b_gen: CurFrame->irp == Slot(Irp) && irpc.life[Slot(Irp)].gen == CurFrame->gen;
     //@ assert wp_b_frame: CurFrame->marked == 0 && FrameFor(Slot(Irp));
@@ -208,7 +211,9 @@ static NTSTATUS SyncIoctlDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
            transfer->CurrentLocation == transfer->StackCount + 1 &&
            transfer->UserEvent == &event && transfer->UserIosb == &iosb); */
     status = SyncIoctlSend(ext, Irp, transfer, &event, &iosb);
-    return SyncIoctlComplete(Irp, status, iosb.Information);
+    status = SyncIoctlComplete(Irp, status, iosb.Information);
+    //@ assert wp_done_ret: PendedCompletedRequest(CurFrame, status);
+    return status;
 }
 
 VOID SyncIoctlDriverEntry(PDRIVER_OBJECT DriverObject)

@@ -208,8 +208,6 @@ typedef struct {
     FILE_OBJECT files[IRPC_MAX_FILES];
     int file_count;
     IRPC_REQUEST requests[IRPC_MAX_REQUESTS];
-    IRPC_CPU cpus[IRPC_MAX_CPUS];
-    int cpu;                                /* the processor now running */
     PKDPC deferred[IRPC_MAX_DEFERRED];      /* FIFO of queued DPCs */
     int deferred_dev[IRPC_MAX_DEFERRED];    /* device whose routine queued each */
     int deferred_count;
@@ -218,7 +216,12 @@ typedef struct {
 } IRPC_STATE_T;
 
 extern IRPC_STATE_T irpc;
-#define IRPC_THIS_CPU (&irpc.cpus[irpc.cpu])
+typedef struct {
+    IRPC_CPU cpus[IRPC_MAX_CPUS];
+} IRPC_MP_T;
+extern IRPC_MP_T irpc_mp;
+extern int irpc_cpu;                        /* the processor now running */
+#define IRPC_THIS_CPU (&irpc_mp.cpus[irpc_cpu])
 
 /* Findings and the trace are kept apart from the state: they are output. */
 extern IRPC_FINDING irpc_findings[IRPC_MAX_FINDINGS];
