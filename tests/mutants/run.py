@@ -7,8 +7,9 @@
 Every tests/mutants/NNN_<short>.patch is one bug, against one file of src/,
 with its expected rule id in its header (`# rule: <RuleId>`).  For the
 unmodified tree and for each mutant, the runner makes a copy of the tree
-under build/mutants/<id>/ (src/, spec/, harness/, model/, the Makefile;
-the patch applied with `patch -p1`, and kept as .mutant.patch), then runs
+under build/mutants/<id>/ (src/, spec/, harness/, model/, the Makefile,
+proofs/eacsl/gen.py;
+the patch applied exactly (`patch -p1 -F0`, no offset), and kept as .mutant.patch), then runs
 each engine on it.
 
 An engine is tests/mutants/engines/<engine>.sh TREE: it prints the rule ids
@@ -38,7 +39,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 WORK = os.path.join(ROOT, "build", "mutants")
 ENGINE_DIR = os.path.join(HERE, "engines")
 ENGINE_ORDER = ["runtime", "explorer", "eva", "spin", "wp", "e-acsl"]
-COPY = ["src", "spec", "harness", "model", "Makefile"]
+# (harness/run.py reads the runtime checker's clause filter from
+# proofs/eacsl/gen.py)
+COPY = ["src", "spec", "harness", "model", "Makefile", "proofs/eacsl/gen.py"]
 BASE = "000_unmodified"
 TIMEOUT = int(os.environ.get("MUTANTS_ENGINE_TIMEOUT", "900"))
 
@@ -93,14 +96,23 @@ def make_tree(mid, patch):
             shutil.copytree(src, os.path.join(tree, item), symlinks=True,
                             ignore=shutil.ignore_patterns("build", "*.o", "eva-cache"))
         elif os.path.exists(src):
+            os.makedirs(os.path.dirname(os.path.join(tree, item)), exist_ok=True)
             shutil.copy2(src, os.path.join(tree, item))
     if patch is None:
         return tree, None
-    for args in (["--dry-run"], []):
-        r = subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch"] + args + ["-i", patch],
-                           cwd=tree, capture_output=True, text=True)
-        if r.returncode != 0:
-            return tree, (r.stdout + r.stderr).strip() or "patch failed"
+    # exactly: no fuzz (-F0) and no offset, so that a patch left behind by a
+    # change to its file fails here instead of mutating some other line
+    r = subprocess.run(["patch", "-p1", "-F0", "--dry-run", "-i", patch],
+                       cwd=tree, capture_output=True, text=True)
+    if r.returncode != 0:
+        return tree, (r.stdout + r.stderr).strip() or "patch failed"
+    if re.search(r"offset|fuzz", r.stdout):
+        return tree, "does not apply exactly (refresh it against the tree): " + \
+            " ".join(r.stdout.split())
+    r = subprocess.run(["patch", "-p1", "-F0", "-s", "--no-backup-if-mismatch", "-i", patch],
+                       cwd=tree, capture_output=True, text=True)
+    if r.returncode != 0:
+        return tree, (r.stdout + r.stderr).strip() or "patch failed"
     shutil.copy2(patch, os.path.join(tree, ".mutant.patch"))
     return tree, None
 
