@@ -18,8 +18,7 @@ Writes DIR/harness.json and DIR/eva.json (engine fragments for
 bin/irpc-report) and prints one line per run.  Exit 0 when every run
 passed.
 """
-import argparse
-import importlib.util, csv, glob, hashlib, json, os, re, shutil, subprocess, sys, time
+import argparse, csv, glob, hashlib, importlib.util, json, os, re, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HDIR = os.path.join(ROOT, "harness")
@@ -200,12 +199,7 @@ def drop_binder_annotations(src_dir):
             def fix(m):
                 body = m.group(1) if m.group(1) is not None else m.group(2)
                 kept, removed = gen.drop_binder_clauses(gen.tokens(body))
-                if not removed:
-                    return m.group(0)
-                new = "".join(kept)
-                if not new.strip():
-                    return ("/*" + new + "*/") if m.group(1) is not None else "//"
-                return ("/*@" + new + "*/") if m.group(1) is not None else ("//@" + new)
+                return gen.rewrap(m, kept) if removed else m.group(0)
             new_text = gen.ANNOT.sub(fix, text)
             if new_text != text:
                 with open(path, "w") as f:

@@ -51,10 +51,11 @@ otherwise, with "not yet supported ... Ignoring annotation"):
               driver derives from them (FwdWaitForward's `back`) is checked.
 
   binder      a clause that applies \\old or \\at to a term naming a
-              quantified variable ("for every location j, as it was
-              before": the walk's contracts and loop invariants) is
-              removed: E-ACSL 25 does not support \\at of a logic variable
-              ("not yet supported").  These are frame conditions of the walk
+              variable quantified over C state ("for every location j
+              below StackCount, as it was before": the walk's contracts and
+              loop invariants) is removed: E-ACSL 25 does not support \\at
+              of a logic variable linked to C variables ("not yet
+              supported"); one bounded by constants is kept.  These are frame conditions of the walk
               that WP proves (target walk); the runtime checker does not
               claim them.
 
@@ -302,20 +303,18 @@ def old_under_binder(toks):
     return False
 
 
-def drop_binder_clauses(toks):
-    """Removes, from inlined annotation tokens, every clause (requires,
-    ensures, assert, check, loop invariant) that applies \\old or \\at to a
-    quantified variable (keeping newlines).  Returns (tokens, names of the
-    clauses removed)."""
+def drop_clauses(toks, matches, keywords=CLAUSE_KEYWORDS):
+    """Removes, from inlined annotation tokens, every clause starting with
+    one of `keywords` for whose tokens `matches` is true (keeping newlines;
+    the `loop` before a removed `invariant` goes with it).  Returns (tokens,
+    names of the clauses removed)."""
     removed = []
 
     def step(toks, i, prev_sig, out):
         t = toks[i]
-        if (t in CLAUSE_KEYWORDS or t == "invariant") and prev_sig not in ("->", ".") and \
-                old_under_binder(toks[i:find_end(toks, i)]):
+        if t in keywords and prev_sig not in ("->", ".") and matches(toks[i:find_end(toks, i)]):
             label = toks[i + 2] if i + 2 < len(toks) and is_ident(toks[i + 2]) else ""
-            if t == "invariant" and out and prev_sig == "loop":
-                # the `loop` keyword kept before it goes with the clause
+            if t == "invariant" and prev_sig == "loop":
                 k = len(out) - 1
                 while k >= 0 and out[k].isspace():
                     k -= 1
@@ -328,22 +327,25 @@ def drop_binder_clauses(toks):
     return walk_clauses(toks, step), removed
 
 
+def drop_binder_clauses(toks):
+    """The clauses (requires, ensures, assert, check, loop invariant) that
+    apply \\old or \\at to a variable quantified over C state, removed."""
+    return drop_clauses(toks, old_under_binder, CLAUSE_KEYWORDS | {"invariant"})
+
+
 def drop_routine_clauses(toks):
-    """Removes, from inlined annotation tokens, every clause that names a
-    predicate of ROUTINE_FACTS (keeping newlines).  Returns (tokens, names
-    of the clauses removed)."""
-    removed = []
+    """The clauses that name a predicate of ROUTINE_FACTS, removed."""
+    return drop_clauses(toks, lambda clause: any(x in ROUTINE_FACTS for x in clause))
 
-    def step(toks, i, prev_sig, out):
-        t = toks[i]
-        if t in CLAUSE_KEYWORDS and prev_sig not in ("->", ".") and \
-                any(x in ROUTINE_FACTS for x in toks[i:find_end(toks, i)]):
-            label = toks[i + 2] if i + 2 < len(toks) and is_ident(toks[i + 2]) else ""
-            removed.append(t + (" " + label if label else ""))
-            return skip_clause(toks, i, out)
-        return None
 
-    return walk_clauses(toks, step), removed
+def rewrap(m, toks):
+    """The annotation comment matched by ANNOT, its body replaced by toks: a
+    plain comment when nothing is left (an empty annotation is an error)."""
+    new = "".join(toks)
+    block = m.group(1) is not None
+    if not new.strip():
+        return ("/*" + new + "*/") if block else "//"
+    return ("/*@" + new + "*/") if block else ("//@" + new)
 
 
 class Inliner:
@@ -479,11 +481,8 @@ def process(path, rel, defs, inliner, items, is_spec):
         expanded, dropped = drop_binder_clauses(expanded)
         for name in dropped:
             items.append(("binder", name, "%s:%d" % (rel, line)))
-        new = "".join(expanded)
-        assert new.count("\n") == body.count("\n"), rel
-        if not new.strip():     # nothing left: a plain comment (an empty annotation is an error)
-            return ("/*" + new + "*/") if m.group(1) is not None else "//"
-        return ("/*@" + new + "*/") if m.group(1) is not None else ("//@" + new)
+        assert "".join(expanded).count("\n") == body.count("\n"), rel
+        return rewrap(m, expanded)
 
     text = ANNOT.sub(fix_annot, text)
     if is_spec:

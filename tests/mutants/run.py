@@ -8,9 +8,8 @@ Every tests/mutants/NNN_<short>.patch is one bug, against one file of src/,
 with its expected rule id in its header (`# rule: <RuleId>`).  For the
 unmodified tree and for each mutant, the runner makes a copy of the tree
 under build/mutants/<id>/ (src/, spec/, harness/, model/, the Makefile,
-proofs/eacsl/gen.py;
-the patch applied exactly (`patch -p1 -F0`, no offset), and kept as .mutant.patch), then runs
-each engine on it.
+proofs/eacsl/gen.py; the patch applied exactly, `patch -p1 -F0` with no
+offset, and kept as .mutant.patch), then runs each engine on it.
 
 An engine is tests/mutants/engines/<engine>.sh TREE: it prints the rule ids
 it found (one per line) and exits 0 when it ran, 77 when it is not
@@ -102,17 +101,13 @@ def make_tree(mid, patch):
         return tree, None
     # exactly: no fuzz (-F0) and no offset, so that a patch left behind by a
     # change to its file fails here instead of mutating some other line
-    r = subprocess.run(["patch", "-p1", "-F0", "--dry-run", "-i", patch],
+    r = subprocess.run(["patch", "-p1", "-F0", "--no-backup-if-mismatch", "-i", patch],
                        cwd=tree, capture_output=True, text=True)
     if r.returncode != 0:
         return tree, (r.stdout + r.stderr).strip() or "patch failed"
     if re.search(r"offset|fuzz", r.stdout):
         return tree, "does not apply exactly (refresh it against the tree): " + \
             " ".join(r.stdout.split())
-    r = subprocess.run(["patch", "-p1", "-F0", "-s", "--no-backup-if-mismatch", "-i", patch],
-                       cwd=tree, capture_output=True, text=True)
-    if r.returncode != 0:
-        return tree, (r.stdout + r.stderr).strip() or "patch failed"
     shutil.copy2(patch, os.path.join(tree, ".mutant.patch"))
     return tree, None
 
