@@ -122,6 +122,16 @@ def list_targets():
                   if os.path.isfile(os.path.join(HERE, d, "target.conf")))
 
 
+def recorded_goals(name):
+    """The target's expected_goals record (0 when it has none): the gate's
+    estimate of its cost, to start the largest targets first."""
+    try:
+        with open(os.path.join(HERE, name, "expected_goals")) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def report_line(root, path, line):
     """Is source line `line` a violation report (IrpcReport, or the return
     that ends the reporting branch)?"""
@@ -447,9 +457,12 @@ def main():
             res = run_target(t, root, cdir, os.path.join(logs, t), mode, versions, None, args.provers)
         return res
     # targets side by side (each frama-c is one process for most of its
-    # run: parsing, RTE, VC generation, Qed), lines printed in target order
+    # run: parsing, RTE, VC generation, Qed), the largest first (by recorded
+    # goal count), so that the longest run does not start last and leave
+    # the other processor idle; lines printed in target order
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(one, targets))
+        futures = {t: pool.submit(one, t) for t in sorted(targets, key=lambda t: -recorded_goals(t))}
+        results = [futures[t].result() for t in targets]
     for res in results:
         print("wp %-22s %-8s %4d/%-4d goals %6.1fs%s" % (
             res["target"], res["status"], res["proved"], res["goals"], res["seconds"],
