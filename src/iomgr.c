@@ -1116,6 +1116,13 @@ static void complete_walk(int slot)
     deliver(slot);
 }
 
+/*@ requires wf: Wf;
+    requires slot: ValidSlot(slot) && irp == &irpc.irps[slot] && Live(slot);
+    requires CleanupCompletesQueued: HasCurrent(irp) && CurLoc(irp)->MajorFunction == IRP_MJ_CLEANUP ==>
+      CleanupCompletesQueued(slot, CurLoc(irp)->FileObject, caller);
+    assigns irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+    ensures Wf;
+*/
 static void check_cleanup(int slot, PIRP irp, int caller)
 {
     if (irp->CurrentLocation < 1 || irp->CurrentLocation > irp->StackCount)
@@ -1123,6 +1130,11 @@ static void check_cleanup(int slot, PIRP irp, int caller)
     const IO_STACK_LOCATION *s = &irp->IrpcStack[irp->CurrentLocation - 1];
     if (s->MajorFunction != IRP_MJ_CLEANUP)
         return;
+    /*@ loop invariant 0 <= i <= IRPC_MAX_IRPS;
+        loop invariant Wf;
+        loop assigns i, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+        loop variant IRPC_MAX_IRPS - i;
+    */
     for (int i = 0; i < IRPC_MAX_IRPS; i++) {
         if (i == slot || irpc.life[i].state == IRPC_ST_FREE || !irpc.life[i].queued ||
             irpc.life[i].owner != caller)
@@ -1139,21 +1151,64 @@ static void check_cleanup(int slot, PIRP irp, int caller)
     }
 }
 
+/*@ requires CpuOk;
+    requires ValidSlot(slot);
+    assigns \nothing;
+    ensures \result != 0 <==> (FrameFor(slot) && CurFrame->wait_owed != 0);
+*/
 static int f_owes_wait(int slot)
 {
     const IRPC_FRAME *f = IrpcFrameFor(slot);
     return f != NULL && f->wait_owed;
 }
 
-VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
+/* The IRP leaves its driver for the walk: WALKING, owned by no driver, no
+ * longer on a driver's queue. */
+/*@ requires wf: Wf;
+    requires ValidSlot(slot) && Live(slot);
+    assigns irpc.life[slot].state, irpc.life[slot].owner, irpc.life[slot].queued;
+    ensures Wf;
+    ensures walking: State(slot) == IRPC_ST_WALKING && Owner(slot) == IRPC_IN_WALK &&
+      irpc.life[slot].queued == 0;
+*/
+static void hand_to_walk(int slot)
 {
-    const char *file;
-    int line;
-    IrpcTakeSite(&file, &line);
-    IrpcUseSite(file, line);
-    int slot = IrpcIrpSlot(Irp);
-    if (slot < 0)
-        return;
+    IRPC_LIFE *l = &irpc.life[slot];
+    l->state = IRPC_ST_WALKING;
+    l->owner = IRPC_IN_WALK;
+    l->queued = 0;
+}
+
+/* The front of IoCompleteRequest: the caller-side checks, then the IRP is
+ * handed to the walk.  Returns 0 when the completion is refused (already
+ * completed, under way, or freed): nothing else is done then. */
+/*@ requires wf: Wf;
+    requires slot: ValidSlot(slot) && Irp == &irpc.irps[slot];
+    requires DoubleCompletion: DoubleCompletion(Irp);
+    requires IrpAccessAfterRelease: Live(slot);
+    requires CompleteRequest: CompleteRequest(slot);
+    requires IoAllocateComplete: IoAllocateComplete(slot);
+    requires CompleteRequestStatusCheck: CompleteRequestStatusCheck(Irp);
+    requires CompleteWithCancelRoutine: CompleteWithCancelRoutine(Irp);
+    requires SpinLockSafe: SpinLockSafe;
+    requires CompletionIrql: CompletionIrql;
+    requires CompletionPriorityBoost: CompletionPriorityBoost(Irp, PriorityBoost);
+    requires CleanupCompletesQueued: HasCurrent(Irp) && CurLoc(Irp)->MajorFunction == IRP_MJ_CLEANUP ==>
+      CleanupCompletesQueued(slot, CurLoc(Irp)->FileObject, CurDev);
+    assigns irpc.life[slot].state, irpc.life[slot].owner, irpc.life[slot].queued,
+            irpc_mp.cpus[irpc_cpu].frames[0 .. IRPC_MAX_FRAMES - 1].completed,
+            irpc_mp.cpus[irpc_cpu].frames[0 .. IRPC_MAX_FRAMES - 1].completed_status,
+            irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count, IRPC_TRACE;
+    ensures accepted: \result == 1;
+    ensures Wf;
+    ensures walking: State(slot) == IRPC_ST_WALKING && Owner(slot) == IRPC_IN_WALK &&
+      irpc.life[slot].queued == 0;
+    ensures completed: \old(FrameFor(slot)) ==>
+      (CurFrame->completed == 1 && CurFrame->completed_status == \old(Irp->IoStatus.Status));
+    ensures ready: WalkReady(slot) || !IrpApart(Irp);
+*/
+static int complete_begin(PIRP Irp, int slot, KPRIORITY_BOOST PriorityBoost)
+{
     int caller = IrpcCurrentDevice();
     IRPC_LIFE *l = &irpc.life[slot];
     IrpcTrace(IRPC_EV_COMPLETE, caller, slot, Irp->IoStatus.Status, PriorityBoost);
@@ -1163,16 +1218,16 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
     if (Irp->CurrentLocation > Irp->StackCount + 1 || l->state == IRPC_ST_DONE) {
         IrpcReport(IRPC_DoubleCompletion, slot,
                    "IoCompleteRequest on an IRP already completed (bug check 0x44)");
-        return;
+        return 0;
     }
     if (l->state == IRPC_ST_FREE) {
         IrpcReport(IRPC_IrpAccessAfterRelease, slot, "IoCompleteRequest on a freed IRP");
-        return;
+        return 0;
     }
     if (l->state == IRPC_ST_WALKING) {
         IrpcReport(IRPC_DoubleCompletion, slot,
                    "IoCompleteRequest while the IRP's completion is under way");
-        return;
+        return 0;
     }
     if (IrpcIsCreatedKind(l->kind) && caller == l->creator)
         IrpcReport(IRPC_IoAllocateComplete, slot,
@@ -1203,9 +1258,21 @@ VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
         f->completed = TRUE;
         f->completed_status = status;
     }
-    l->state = IRPC_ST_WALKING;
-    l->owner = IRPC_IN_WALK;
-    l->queued = 0;
+    hand_to_walk(slot);
+    return 1;
+}
+
+VOID IofCompleteRequest(PIRP Irp, KPRIORITY_BOOST PriorityBoost)
+{
+    const char *file;
+    int line;
+    IrpcTakeSite(&file, &line);
+    IrpcUseSite(file, line);
+    int slot = IrpcIrpSlot(Irp);
+    if (slot < 0)
+        return;
+    if (!complete_begin(Irp, slot, PriorityBoost))
+        return;
     complete_walk(slot);
     IrpcUseSite(file, line);
     IrpcSchedulePoint(IRPC_POINT_COMPLETE);
