@@ -123,13 +123,14 @@ def list_targets():
 
 
 def recorded_goals(name):
-    """The target's expected_goals record (0 when it has none): the gate's
-    estimate of its cost, to start the largest targets first."""
+    """The target's expected_goals record, None when it has none or it does
+    not read as a number.  The judgement compares the goal count with it; the
+    scheduler uses it as the target's cost, to start the largest first."""
     try:
         with open(os.path.join(HERE, name, "expected_goals")) as f:
             return int(f.read().split()[0])
     except (OSError, ValueError, IndexError):
-        return 0
+        return None
 
 
 def report_line(root, path, line):
@@ -274,11 +275,12 @@ def judge(name, root, conf, fcts, rep, loglines, res):
             else:
                 res["problems"].append("dead code (smoke test) at %s:%s" % (m.group(1), m.group(2)))
     res["goals"], res["proved"] = goals, proved
-    exp_path = os.path.join(HERE, name, "expected_goals")
-    expected = int(open(exp_path).read().split()[0]) if os.path.exists(exp_path) else None
+    if goals == 0:
+        res["problems"].append("0 goals: nothing was proved")
+    expected = recorded_goals(name)
     res["expected_goals"] = expected
     if expected is None:
-        res["problems"].append("no expected_goals record")
+        res["problems"].append("no expected_goals record (or it is not a number)")
     elif goals < expected:
         res["problems"].append("goal count %d dropped below its record %d" % (goals, expected))
     if res["failed_goals"]:
@@ -383,8 +385,13 @@ def run_target(name, root, cdir, logdir, mode="update", versions=None, outcomes=
     with open(os.path.join(logdir, "wp.log"), "w") as f:
         f.write(log)
     if rep is None:
-        res["problems"].append("frama-c exited %d or wrote no report (see %s)"
-                               % (r.returncode, os.path.join(logdir, "wp.log")))
+        if r.returncode == 0:
+            # WP writes no report when the functions it was given have no goal
+            res["problems"].append("0 goals: frama-c wrote no WP report (see %s)"
+                                   % os.path.join(logdir, "wp.log"))
+        else:
+            res["problems"].append("frama-c exited %d (see %s)"
+                                   % (r.returncode, os.path.join(logdir, "wp.log")))
         return res
     rep = compact_report(rep)
     loglines = [l for l in log.splitlines() if LOG_KEEP.search(l)]
@@ -461,7 +468,7 @@ def main():
     # goal count), so that the longest run does not start last and leave
     # the other processor idle; lines printed in target order
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {t: pool.submit(one, t) for t in sorted(targets, key=lambda t: -recorded_goals(t))}
+        futures = {t: pool.submit(one, t) for t in sorted(targets, key=lambda t: -(recorded_goals(t) or 0))}
         results = [futures[t].result() for t in targets]
     for res in results:
         print("wp %-22s %-8s %4d/%-4d goals %6.1fs%s" % (

@@ -1,0 +1,5 @@
+/* proofs/test_gate: C that does not parse. */
+int gate_inc(int x)
+{
+    return x + ;
+}
