@@ -29,6 +29,8 @@ check tests/mutants/scenarios.c $BASE tests/mutants/scenarios.c
 # Frama-C knows: -Wno-attributes / -Wno-unknown-attributes for report.c)
 E=/usr/share/frama-c/e-acsl
 for f in proofs/eacsl/entry.c proofs/eacsl/no_violations.c; do check "$f" $BASE -Itests "$f"; done
+# the gate's test targets (broken.c is meant not to parse)
+for f in proofs/test_gate/*.c; do [ "$f" = proofs/test_gate/broken.c ] || check "$f" "$f"; done
 if [ -d $E ]; then
   for cc in gcc clang; do
     na=-Wno-attributes; [ $cc = clang ] && na=-Wno-unknown-attributes
