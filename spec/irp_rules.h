@@ -173,6 +173,12 @@
     \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> Live(i) && irpc.life[i].queued != 0 &&
       DispatchActive(i) ==> Marked(&irpc.irps[i]);
 
+  // what KeInsertQueueDpc hands a DPC: an IRP whose dispatch routine is
+  // still running is marked pending first
+  predicate HandedMarked(void *arg) =
+    \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> arg == (void *)&irpc.irps[i] && Live(i) &&
+      DispatchActive(i) ==> Marked(&irpc.irps[i]);
+
   predicate PendingReturnedConsistency(integer s) =
     (irpc.life[s].pr_known != 0 && irpc.life[s].top_returned != 0) ==>
       ((irpc.life[s].top_status == STATUS_PENDING) <==> (irpc.life[s].pr_at_creator != 0));

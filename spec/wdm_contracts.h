@@ -345,6 +345,7 @@ VOID (IoSetCompletionRoutine)(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine
     ensures marked: Marked(Irp);
     ensures frame: \old(FrameFor(Slot(Irp))) ==> CurFrame->marked == 1;
     ensures Wf;
+    ensures marking: \old(MarkingQueuedIrps) ==> MarkingQueuedIrps;
 */
 VOID (IoMarkIrpPending)(PIRP Irp);
 
@@ -376,10 +377,12 @@ VOID (IoFreeIrp)(PIRP Irp);
 /* ---- cancel -------------------------------------------------------------- */
 
 /*@ requires wf: Wf;
-    requires \valid(Irp);
-    assigns Irp->CancelRoutine, irpc.life[0 .. IRPC_MAX_IRPS - 1].cancel_dev, IRPC_SITES;
+    requires pool: PoolIrp(Irp);
+    assigns Irp->CancelRoutine, irpc.life[Slot(Irp)].cancel_dev, IRPC_SITES;
     ensures Irp->CancelRoutine == CancelRoutine;
     ensures \result == \old(Irp->CancelRoutine);
+    ensures Wf;
+    ensures marking: \old(MarkingQueuedIrps) ==> MarkingQueuedIrps;
 */
 PDRIVER_CANCEL (IoSetCancelRoutine)(PIRP Irp, PDRIVER_CANCEL CancelRoutine);
 
@@ -429,6 +432,7 @@ VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
     ensures *OldIrql == \old(Irql);
     ensures Irql == DISPATCH_LEVEL && LocksHeld == \old(LocksHeld) + 1 && *SpinLock == 1;
     ensures Wf;
+    ensures marking: \old(MarkingQueuedIrps) ==> MarkingQueuedIrps;
 */
 VOID KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
 
@@ -749,5 +753,82 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
                                    PVOID OutputBuffer, ULONG OutputBufferLength,
                                    BOOLEAN InternalDeviceIoControl, PKEVENT Event,
                                    PIO_STATUS_BLOCK IoStatusBlock);
+
+/* ---- queues, lock release, DPCs -------------------------------------- */
+
+/* The caller's frame as it left it: what a call that runs no routine of
+ * the caller's own, or runs others in frames of their own, keeps. */
+#define IRPC_FRAME_KEEPS \
+    ensures same_frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount); \
+    ensures frame_kept: FrameCount > 0 ==> \
+      (IRPC_CALLER_FRAME_KEPT && \
+       CurFrame->completed == \old(SafeFrame->completed) && \
+       CurFrame->completed_status == \old(SafeFrame->completed_status) && \
+       CurFrame->forwarded == \old(SafeFrame->forwarded) && \
+       CurFrame->lower_status == \old(SafeFrame->lower_status) && \
+       CurFrame->wait_owed == \old(SafeFrame->wait_owed) && \
+       CurFrame->sync_event_owed == \old(SafeFrame->sync_event_owed));
+
+
+/*@ // ASSUMED: InsertTailList links Entry at the tail of ListHead's list (four
+    // pointer writes) and marks queued the IRP whose list entry Entry is.
+    requires \valid(ListHead) && \valid(Entry) && \valid(ListHead->Blink);
+    assigns ListHead->Blink, ListHead->Blink->Flink, Entry->Flink, Entry->Blink,
+            irpc.life[0 .. IRPC_MAX_IRPS - 1].queued, IRPC_SITES;
+    ensures queued: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      (Entry == &irpc.irps[i].Tail.Overlay.ListEntry ==> irpc.life[i].queued == 1) &&
+      (Entry != &irpc.irps[i].Tail.Overlay.ListEntry ==>
+         irpc.life[i].queued == \old(irpc.life[i].queued));
+    // (what MarkingQueuedIrps reads besides `queued` - the frames, the
+    // life states, the stack locations' Control - it does not write)
+    ensures marking: \forall IRP *irp; PoolIrp(irp) && Entry == &irp->Tail.Overlay.ListEntry ==>
+      \old(MarkingQueuedIrps) && \old(Marked(irp)) ==> MarkingQueuedIrps;
+    ensures unchanged_marks: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      \old(Marked(&irpc.irps[i])) ==> Marked(&irpc.irps[i]);
+    ensures Wf;
+    // the frame condition restated as facts a caller can use directly (the
+    // assigned `queued` marks are a range)
+    IRPC_FRAME_KEEPS
+    ensures locks: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+    ensures unchanged_gen: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      irpc.life[i].gen == \old(irpc.life[i].gen);
+*/
+VOID (InsertTailList)(PLIST_ENTRY ListHead, PLIST_ENTRY Entry);
+
+/*@ // ASSUMED: KeReleaseSpinLock releases the lock, restores the IRQL, then
+    // runs deferred work (DPCs, cancel routines: other drivers' routines,
+    // through function pointers, in frames of their own).
+    requires wf: Wf;
+    requires \valid(SpinLock);
+    requires LocksHeld > 0;
+    requires MarkingQueuedIrps: LocksHeld == 1 ==> MarkingQueuedIrps;
+    assigns irpc, irpc_mp.cpus[irpc_cpu], *SpinLock, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1],
+            irpc_finding_count, IRPC_TRACE, IRPC_SITES;
+    // what the caller's routine finds again after deferred work has run:
+    // its frame as it left it, and the IRP it holds untouched
+    ensures Wf;
+    IRPC_FRAME_KEEPS
+    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      \old(FrameIrpHeld(i)) ==> (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+    ensures irql: Irql == NewIrql && LocksHeld == \old(LocksHeld) - 1;
+*/
+VOID (KeReleaseSpinLock)(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+
+/*@ // ASSUMED: KeInsertQueueDpc queues the DPC; deferred work (that DPC
+    // among it) may run before it returns.
+    requires wf: Wf;
+    requires \valid(Dpc);
+    requires MarkingQueuedIrps: (SystemArgument1 == \null || HandedMarked(SystemArgument1)) &&
+      (SystemArgument2 == \null || HandedMarked(SystemArgument2));
+    assigns irpc, irpc_mp.cpus[irpc_cpu], *Dpc, irpc_findings[0 .. IRPC_MAX_FINDINGS - 1],
+            irpc_finding_count, IRPC_TRACE, IRPC_SITES;
+    ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+    // as KeReleaseSpinLock's
+    ensures Wf;
+    IRPC_FRAME_KEEPS
+    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
+      \old(FrameIrpHeld(i)) ==> (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+*/
+BOOLEAN (KeInsertQueueDpc)(PKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2);
 
 #endif

@@ -5,9 +5,10 @@ E-ACSL (Frama-C 25), into a copy of the tree.
     python3 proofs/eacsl/gen.py SRC_ROOT OUT_ROOT [--list]
 
 Copies SRC_ROOT/src and SRC_ROOT/spec to OUT_ROOT/src and OUT_ROOT/spec and
-rewrites the ACSL only (annotation comments everywhere, and the #define
-bodies of spec/ headers, which hold annotation text).  The C code is copied
-unchanged: the code E-ACSL instruments is the code that runs.  Line numbers
+rewrites the ACSL only (annotation comments everywhere, the #define
+bodies of spec/ headers, which hold annotation text, and those #define
+bodies of src/ that do: the ones with a `\\` keyword, e.g. lowest.c's
+LOWEST_LOCKED).  The C code is copied unchanged: the code E-ACSL instruments is the code that runs.  Line numbers
 are kept (every rewrite stays on the lines it replaces), so E-ACSL's file and
 line point into the real sources.
 
@@ -485,18 +486,19 @@ def process(path, rel, defs, inliner, items, is_spec):
         return rewrap(m, expanded)
 
     text = ANNOT.sub(fix_annot, text)
-    if is_spec:
-        def fix_define(m):
-            name, params, body = m.group(1), m.group(2) or "", m.group(3)
-            line = text.count("\n", 0, m.start()) + 1
-            if name in MACRO_REPLACED:
-                items.append(("separation", name, "%s:%d" % (rel, line)))
-                return "#define %s%s %s%s" % (name, params, MACRO_REPLACED[name],
-                                              "\n" * body.count("\n"))
-            new = "".join(inliner.expand(tokens(body)))
-            assert new.count("\n") == body.count("\n"), rel
-            return "#define %s%s%s" % (name, params, new)
-        text = DEFINE.sub(fix_define, text)
+    def fix_define(m):
+        name, params, body = m.group(1), m.group(2) or "", m.group(3)
+        line = text.count("\n", 0, m.start()) + 1
+        if not is_spec and not re.search(r"\\[a-z]", body):
+            return m.group(0)   # a C macro of src/ (no annotation text)
+        if name in MACRO_REPLACED:
+            items.append(("separation", name, "%s:%d" % (rel, line)))
+            return "#define %s%s %s%s" % (name, params, MACRO_REPLACED[name],
+                                          "\n" * body.count("\n"))
+        new = "".join(inliner.expand(tokens(body)))
+        assert new.count("\n") == body.count("\n"), rel
+        return "#define %s%s%s" % (name, params, new)
+    text = DEFINE.sub(fix_define, text)
     open(path, "w").write(text)
 
 

@@ -23,8 +23,8 @@ typedef struct {
     ULONG DeviceMode;            /* answered by IOCTL_SAMPLE_QUERY_MODE */
     BOOLEAN CompleteInline;      /* configuration: finish transfers in dispatch */
     NTSTATUS TransferStatus;     /* configuration: how transfers end */
-    int Completed;               /* transfers completed (DPC or inline) */
-    int Cancelled;               /* IRPs completed STATUS_CANCELLED */
+    ULONG Completed;             /* transfers completed (DPC or inline; wraps) */
+    ULONG Cancelled;             /* IRPs completed STATUS_CANCELLED (wraps) */
 } LOWEST_EXTENSION;
 VOID LowestDriverEntry(PDRIVER_OBJECT DriverObject);
 PDEVICE_OBJECT LowestAddDevice(PDRIVER_OBJECT DriverObject);

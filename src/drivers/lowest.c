@@ -3,9 +3,10 @@
  *
  * Invalid requests are completed in dispatch with STATUS_INVALID_PARAMETER
  * and IO_NO_INCREMENT; a query that needs no device I/O is answered from the
- * device extension; every other transfer is marked pending, queued under
- * the queue lock with a cancel routine, handed to a DPC, and STATUS_PENDING
- * is returned.  DispatchCleanup completes the queued IRPs of its file
+ * device extension; every other transfer is queued under the queue lock
+ * with a cancel routine, marked pending before the lock is released, handed
+ * to a DPC, and STATUS_PENDING is returned (one found cancelled before it
+ * was queued is completed with STATUS_CANCELLED, that status returned).  DispatchCleanup completes the queued IRPs of its file
  * object, then the cleanup IRP.  A lowest-level driver registers no
  * completion routine.
  */
@@ -52,6 +53,9 @@ static NTSTATUS LowestDispatchCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return LowestFinish(Irp, STATUS_SUCCESS, 0);
 }
 
+/*@ requires \valid_read(stack);
+    assigns \nothing;
+*/
 static ULONG LowestTransferLength(const IO_STACK_LOCATION *stack)
 {
     switch (stack->MajorFunction) {
@@ -61,46 +65,128 @@ static ULONG LowestTransferLength(const IO_STACK_LOCATION *stack)
     }
 }
 
+/* What the transfer routines ask of their device: its extension valid and
+ * apart, transfers configured to end with a set status, its queue's last
+ * entry valid. */
+#define LOWEST_EXT_OK(ext) \
+    \valid(ext) && IRPC_EXT_APART(ext) && StatusSet((ext)->TransferStatus) && \valid((ext)->Queue.Blink)
+
+/* The state LowestQueue hands its two endings: the queue lock held (the
+ * only one), the routine's frame fresh but for the lock, the IRP its own,
+ * at a transfer location, not queued. */
+#define LOWEST_LOCKED \
+    Wf && PoolIrp(Irp) && IrpApart(Irp) && LOWEST_EXT_OK(ext) && \
+    FrameCount > 0 && FrameFor(Slot(Irp)) && CurFrame->kind == IRPC_FRAME_DISPATCH && \
+    CurFrame->marked == 0 && CurFrame->completed == 0 && CurFrame->forwarded == 0 && \
+    CurFrame->wait_owed == 0 && CurFrame->sync_event_owed == \null && \
+    State(Slot(Irp)) == IRPC_ST_ACTIVE && Owner(Slot(Irp)) == CurDev && Creator(Slot(Irp)) != CurDev && \
+    HasCurrent(Irp) && CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP && \
+    irpc.life[Slot(Irp)].queued == 0 && \
+    LocksHeld == 1 && irql <= DISPATCH_LEVEL && MarkingQueuedIrps
+
+/* Cancelled before it was queued, and the cancel routine will not run:
+ * the lock released, the IRP completed here, its status returned. */
+/*@ requires LOWEST_LOCKED;
+    requires Irp->CancelRoutine == \null;
+    IRPC_DISPATCH_ROLE
+*/
+static NTSTATUS LowestDropCancelled(LOWEST_EXTENSION *ext, PIRP Irp, KIRQL irql)
+{
+    //@ assert wp_d_held: FrameIrpHeld(Slot(Irp));
+    KeReleaseSpinLock(&ext->QueueLock, irql);
+    //@ assert wp_d_cpu: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) && FrameCount > 0;
+    //@ assert wp_d_held2: FrameIrpHeld(Slot(Irp)) && LocksHeld == 0;
+    ext->Cancelled++;
+    return LowestFinish(Irp, STATUS_CANCELLED, 0);
+}
+
+/* Marked pending before the queue lock is released (MarkingQueuedIrps),
+ * queued, the lock released, the DPC queued; STATUS_PENDING. */
+/*@ requires LOWEST_LOCKED;
+    IRPC_DISPATCH_ROLE
+*/
+static NTSTATUS LowestEnqueue(LOWEST_EXTENSION *ext, PIRP Irp, KIRQL irql)
+{
+    IoMarkIrpPending(Irp);
+    //@ assert wp_e_marked: Wf && MarkingQueuedIrps && LocksHeld == 1 && Marked(Irp);
+    InsertTailList(&ext->Queue, &Irp->Tail.Overlay.ListEntry);
+    //@ assert wp_e_queued: Wf && MarkingQueuedIrps && LocksHeld == 1;
+    KeReleaseSpinLock(&ext->QueueLock, irql);
+    //@ assert wp_e_released: Wf;
+    KeInsertQueueDpc(&ext->Dpc, NULL, NULL);
+    return STATUS_PENDING;
+}
+
+/*@ requires DispatchEntry(Irp);
+    requires ext: LOWEST_EXT_OK(ext);
+    requires transfer: CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP;
+    requires unqueued: irpc.life[Slot(Irp)].queued == 0;
+    requires others_marked: MarkingQueuedIrps;
+    IRPC_DISPATCH_ROLE
+*/
+static NTSTATUS LowestQueue(LOWEST_EXTENSION *ext, PIRP Irp)
+{
+    KIRQL irql;
+    KeAcquireSpinLock(&ext->QueueLock, &irql);
+    IoSetCancelRoutine(Irp, LowestCancel);
+    if (Irp->Cancel && IoSetCancelRoutine(Irp, NULL) != NULL)
+        return LowestDropCancelled(ext, Irp, irql);
+    return LowestEnqueue(ext, Irp, irql);
+}
+
+/* A transfer finished in dispatch (the configuration's CompleteInline),
+ * with the configured status. */
+/*@ requires DispatchEntry(Irp);
+    requires ext: \valid(ext) && IRPC_EXT_APART(ext) && StatusSet(ext->TransferStatus);
+    requires stack: stack == CurLoc(Irp) && CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP;
+    IRPC_DISPATCH_ROLE
+*/
+static NTSTATUS LowestInline(LOWEST_EXTENSION *ext, PIRP Irp, const IO_STACK_LOCATION *stack)
+{
+    NTSTATUS status = ext->TransferStatus;
+    ext->Completed++;
+    return LowestFinish(Irp, status, NT_SUCCESS(status) ? LowestTransferLength(stack) : 0);
+}
+
+/* An IOCTL other than a transfer: an unknown code is refused; the mode
+ * query needs no device I/O and is answered from the extension. */
+/*@ requires DispatchEntry(Irp);
+    requires ext: \valid_read(ext);
+    requires stack: stack == CurLoc(Irp) && CurLoc(Irp)->MajorFunction == IRP_MJ_DEVICE_CONTROL;
+    IRPC_DISPATCH_ROLE
+*/
+static NTSTATUS LowestControl(const LOWEST_EXTENSION *ext, PIRP Irp, const IO_STACK_LOCATION *stack)
+{
+    if (stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_SAMPLE_QUERY_MODE)
+        return LowestFinish(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+    if (stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof(ULONG))
+        return LowestFinish(Irp, STATUS_INVALID_PARAMETER, 0);
+    return LowestFinish(Irp, STATUS_SUCCESS, ext->DeviceMode);
+}
+
+/*@ requires DispatchEntry(Irp);
+    requires \valid(DeviceObject);
+    requires ext: LOWEST_EXT_OK((LOWEST_EXTENSION *)DeviceObject->DeviceExtension);
+    requires transfer: CurLoc(Irp)->MajorFunction == IRP_MJ_READ ||
+      CurLoc(Irp)->MajorFunction == IRP_MJ_WRITE || CurLoc(Irp)->MajorFunction == IRP_MJ_DEVICE_CONTROL;
+    requires unqueued: irpc.life[Slot(Irp)].queued == 0;
+    requires others_marked: MarkingQueuedIrps;
+    IRPC_DISPATCH_ROLE
+*/
 static NTSTATUS LowestDispatchTransfer(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     LOWEST_EXTENSION *ext = DeviceObject->DeviceExtension;
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
-    KIRQL irql;
 
-    if (stack->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
-        ULONG code = stack->Parameters.DeviceIoControl.IoControlCode;
-        if (code != IOCTL_SAMPLE_QUERY_MODE && code != IOCTL_SAMPLE_TRANSFER)
-            return LowestFinish(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-        if (code == IOCTL_SAMPLE_QUERY_MODE) {
-            if (stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof(ULONG))
-                return LowestFinish(Irp, STATUS_INVALID_PARAMETER, 0);
-            /* no device I/O: answer from the extension */
-            return LowestFinish(Irp, STATUS_SUCCESS, ext->DeviceMode);
-        }
-    }
+    if (stack->MajorFunction == IRP_MJ_DEVICE_CONTROL &&
+        stack->Parameters.DeviceIoControl.IoControlCode != IOCTL_SAMPLE_TRANSFER)
+        return LowestControl(ext, Irp, stack);
     if (LowestTransferLength(stack) == 0)
         return LowestFinish(Irp, STATUS_INVALID_PARAMETER, 0);
 
-    if (ext->CompleteInline) {
-        ext->Completed++;
-        return LowestFinish(Irp, ext->TransferStatus,
-                            NT_SUCCESS(ext->TransferStatus) ? LowestTransferLength(stack) : 0);
-    }
-
-    IoMarkIrpPending(Irp);
-    KeAcquireSpinLock(&ext->QueueLock, &irql);
-    IoSetCancelRoutine(Irp, LowestCancel);
-    if (Irp->Cancel && IoSetCancelRoutine(Irp, NULL) != NULL) {
-        /* cancelled before it was queued, and the cancel routine will not run */
-        KeReleaseSpinLock(&ext->QueueLock, irql);
-        ext->Cancelled++;
-        LowestFinish(Irp, STATUS_CANCELLED, 0);
-        return STATUS_PENDING;
-    }
-    InsertTailList(&ext->Queue, &Irp->Tail.Overlay.ListEntry);
-    KeReleaseSpinLock(&ext->QueueLock, irql);
-    KeInsertQueueDpc(&ext->Dpc, NULL, NULL);
-    return STATUS_PENDING;
+    if (ext->CompleteInline)
+        return LowestInline(ext, Irp, stack);
+    return LowestQueue(ext, Irp);
 }
 
 /* Completes every queued transfer whose cancel routine it can take back. */
