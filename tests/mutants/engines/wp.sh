@@ -50,12 +50,15 @@ try:
 except (OSError, ValueError):
     print("wp: no gate.json", file=sys.stderr); sys.exit(2)
 ids = set(re.findall(r"IRPC_RULE\((\w+),", open(sys.argv[2]).read()))
+def mutant_deleted_goals(problem):
+    return "goal count" in problem or problem.startswith("0 goals: nothing was proved")
 found, bad = set(), False
 for r in res:
-    # a mutant may delete goals ("goal count ... dropped below its record"):
-    # that is not an engine failure; anything else that ended in error is
+    # a mutant may delete goals ("goal count ... dropped below its record"),
+    # or all of a target's goals ("0 goals: nothing was proved"): that is
+    # not an engine failure; anything else that ended in error is
     if r.get("status") == "error" and not r.get("failed_goals") and \
-            any("goal count" not in p for p in r.get("problems", [])):
+            any(not mutant_deleted_goals(p) for p in r.get("problems", [])):
         bad = True
     for g in r.get("failed_goals", []):
         for tok in re.split(r"[^A-Za-z0-9]+|_", g):
