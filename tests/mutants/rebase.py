@@ -3,7 +3,7 @@
 their hunks moved the lines they change.  The mutant runner applies a patch
 only exactly (no offset, no fuzz: run.py's make_tree), so an edit to a file
 that leaves a mutant's own lines alone still breaks its patch.  For each
-patch given (default: every tests/mutants/NNN_*.patch): if it applies
+patch given (default: every mutant run.py runs): if it applies
 exactly, it is left alone; if it applies at an offset with no fuzz, it is
 rewritten from the file it then produces (same header comment, 3 lines of
 context); if it needs fuzz or fails, it is reported and left alone: the
@@ -11,8 +11,11 @@ bug's own lines changed, and it must be rewritten by hand.
 usage: rebase.py [--check] [PATCH...]   (--check: report only)
 Exit 1 when a patch needs rewriting by hand (or, with --check, any patch
 is not exact)."""
-import glob, os, subprocess, sys, tempfile
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import os, subprocess, sys, tempfile
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from run import load_mutants   # the runner's own list of mutant patches
 
 
 def applies(patch_text, path, extra):
@@ -32,8 +35,7 @@ def applies(patch_text, path, extra):
 def main():
     args = sys.argv[1:]
     check = "--check" in args
-    patches = [a for a in args if a != "--check"] or \
-        sorted(glob.glob(os.path.join(ROOT, "tests", "mutants", "[0-9][0-9][0-9]_*.patch")))
+    patches = [a for a in args if a != "--check"] or [m["patch"] for m in load_mutants()]
     bad = 0
     for p in patches:
         text = open(p).read()
