@@ -171,6 +171,18 @@ extern int irpc_report_line;
     ensures IoBuildDeviceControlWait: IoBuildDeviceControlWait(CurFrame); \
     ensures frame_kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
 
+/* A helper a dispatch routine hands its IRP to, which completes it (or
+ * queues it) and returns the status it completed with: entered with the IRP
+ * already completed, the IRP is completed twice; entered with it marked
+ * pending, a status other than STATUS_PENDING is returned for a marked IRP.
+ * Both are implied by DispatchEntry; stated first and named, so that a
+ * caller that breaks them fails on the rule's name (WP's goal, the runtime
+ * checker's clause) before DispatchEntry as a whole.  Used as
+ *   IRPC_DISPATCH_HELPER_FRESH  requires DispatchEntry(Irp);  IRPC_DISPATCH_ROLE  */
+#define IRPC_DISPATCH_HELPER_FRESH \
+    requires DoubleCompletion: FrameCount > 0 && CurFrame->completed == 0; \
+    requires MarkIrpPending: FrameCount > 0 && CurFrame->marked == 0;
+
 /* What every completion routine guarantees. */
 #define IRPC_COMPLETION_ROLE \
     ensures CompletionRoutinePending: CompletionRoutinePending(Irp, \result); \
@@ -486,6 +498,23 @@ VOID KeLowerIrql(KIRQL NewIrql);
     (HasCurrent(&irpc.irps[i]) ==> \
        CurLoc(&irpc.irps[i])->MajorFunction == \old(CurLoc(&irpc.irps[i])->MajorFunction))
 
+/* unchanged_frame_irp: the IRP the caller's routine holds (FrameIrpHeld),
+ * when `also` holds of it too, is touched by no other code during the call:
+ * still held, IRPC_IRP_KEPT.  IofCallDriver, the wait, KeReleaseSpinLock and
+ * KeInsertQueueDpc state it (`also` empty, or IofCallDriver's
+ * `&& i != Slot(Irp)`: not the IRP passed down). */
+#define IRPC_HELD_IRP_UNTOUCHED(also) \
+    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> \
+      \old(FrameIrpHeld(i) also) ==> (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+
+/* What deferred work run inside a call (DPCs, cancel routines, in frames of
+ * their own, popped before it returns) leaves: Wf, the caller's frame, the
+ * IRP the caller's routine holds. */
+#define IRPC_DEFERRED_WORK_KEEPS \
+    ensures Wf; \
+    IRPC_FRAME_KEEPS \
+    IRPC_HELD_IRP_UNTOUCHED()
+
 /*@ // ASSUMED: IoCallDriver runs the target's dispatch routine (an indirect
     // call through the dispatch table, and the whole stack below it).
     requires wf: Wf;
@@ -525,9 +554,7 @@ VOID KeLowerIrql(KIRQL NewIrql);
     ensures marker: \result != (NTSTATUS)0xFFFFFFFF;
     // the IRP the caller's routine holds, when it is not the one passed, is
     // touched by no other code during the call
-    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
-      \old(FrameIrpHeld(i) && i != Slot(Irp)) ==>
-      (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+    IRPC_HELD_IRP_UNTOUCHED(&& i != Slot(Irp))
     ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
     // the caller's own routine reclaims the IRP (ReclaimSet): a lower
     // driver that returns anything but STATUS_PENDING completed the IRP at
@@ -578,8 +605,7 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
     ensures queues: \old(QueuesNothing(CurDev)) ==> QueuesNothing(\old(CurDev));
     // as IofCallDriver's: the IRP the caller's routine holds is touched by
     // no other code
-    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
-      \old(FrameIrpHeld(i)) ==> (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+    IRPC_HELD_IRP_UNTOUCHED()
     // a status block outside the pool that holds a set status still holds
     // one: delivery writes a synchronous IRP's block with its final status
     ensures unchanged_status_blocks: \forall IO_STATUS_BLOCK *b; IRPC_BLOCK_APART(b) ==>
@@ -806,10 +832,7 @@ VOID (InsertTailList)(PLIST_ENTRY ListHead, PLIST_ENTRY Entry);
             irpc_finding_count, IRPC_TRACE, IRPC_SITES;
     // what the caller's routine finds again after deferred work has run:
     // its frame as it left it, and the IRP it holds untouched
-    ensures Wf;
-    IRPC_FRAME_KEEPS
-    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
-      \old(FrameIrpHeld(i)) ==> (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+    IRPC_DEFERRED_WORK_KEEPS
     ensures irql: Irql == NewIrql && LocksHeld == \old(LocksHeld) - 1;
 */
 VOID (KeReleaseSpinLock)(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
@@ -824,10 +847,7 @@ VOID (KeReleaseSpinLock)(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
             irpc_finding_count, IRPC_TRACE, IRPC_SITES;
     ensures irql: Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
     // as KeReleaseSpinLock's
-    ensures Wf;
-    IRPC_FRAME_KEEPS
-    ensures unchanged_frame_irp: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==>
-      \old(FrameIrpHeld(i)) ==> (FrameIrpHeld(i) && IRPC_IRP_KEPT(i));
+    IRPC_DEFERRED_WORK_KEEPS
 */
 BOOLEAN (KeInsertQueueDpc)(PKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2);
 

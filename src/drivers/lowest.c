@@ -117,7 +117,8 @@ static NTSTATUS LowestEnqueue(LOWEST_EXTENSION *ext, PIRP Irp, KIRQL irql)
     return STATUS_PENDING;
 }
 
-/*@ requires DispatchEntry(Irp);
+/*@ IRPC_DISPATCH_HELPER_FRESH
+    requires DispatchEntry(Irp);
     requires ext: LOWEST_EXT_OK(ext);
     requires transfer: CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP;
     requires unqueued: irpc.life[Slot(Irp)].queued == 0;
@@ -136,7 +137,8 @@ static NTSTATUS LowestQueue(LOWEST_EXTENSION *ext, PIRP Irp)
 
 /* A transfer finished in dispatch (the configuration's CompleteInline),
  * with the configured status. */
-/*@ requires DispatchEntry(Irp);
+/*@ IRPC_DISPATCH_HELPER_FRESH
+    requires DispatchEntry(Irp);
     requires ext: \valid(ext) && IRPC_EXT_APART(ext) && StatusSet(ext->TransferStatus);
     requires stack: stack == CurLoc(Irp) && CurLoc(Irp)->MajorFunction != IRP_MJ_CLEANUP;
     IRPC_DISPATCH_ROLE
@@ -150,7 +152,8 @@ static NTSTATUS LowestInline(LOWEST_EXTENSION *ext, PIRP Irp, const IO_STACK_LOC
 
 /* An IOCTL other than a transfer: an unknown code is refused; the mode
  * query needs no device I/O and is answered from the extension. */
-/*@ requires DispatchEntry(Irp);
+/*@ IRPC_DISPATCH_HELPER_FRESH
+    requires DispatchEntry(Irp);
     requires ext: \valid_read(ext);
     requires stack: stack == CurLoc(Irp) && CurLoc(Irp)->MajorFunction == IRP_MJ_DEVICE_CONTROL;
     IRPC_DISPATCH_ROLE
