@@ -25,5 +25,5 @@ mutants:
 mutants-quick:
 	@bash tests/mutants/quick.sh
 
-TEST_SCRIPTS += tests/mutants/quick.sh tests/mutants/strict_apply.sh
+TEST_SCRIPTS += tests/mutants/quick.sh tests/mutants/strict_apply.sh tests/mutants/test_wp_judge.sh
 VERIFY_ENGINES += mutants

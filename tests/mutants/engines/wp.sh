@@ -43,29 +43,4 @@ out="$tree/build/mutant-engines/wp"
 rm -rf "$out"; mkdir -p "$out"
 cache=""; [ -n "$file" ] && cache="--cache replay --outcomes mutants"
 python3 "$gate" --root "$tree" --targets "$targets" --logs "$out" --quiet $cache > "$out/gate.log" 2>&1
-python3 - "$out/gate.json" "$here/src/include/irpc_rules.def" <<'PY'
-import json, re, sys
-try:
-    res = json.load(open(sys.argv[1]))
-except (OSError, ValueError):
-    print("wp: no gate.json", file=sys.stderr); sys.exit(2)
-ids = set(re.findall(r"IRPC_RULE\((\w+),", open(sys.argv[2]).read()))
-def mutant_deleted_goals(problem):
-    return "goal count" in problem or problem.startswith("0 goals: nothing was proved")
-found, bad = set(), False
-for r in res:
-    # a mutant may delete goals ("goal count ... dropped below its record"),
-    # or all of a target's goals ("0 goals: nothing was proved"): that is
-    # not an engine failure; anything else that ended in error is
-    if r.get("status") == "error" and not r.get("failed_goals") and \
-            any(not mutant_deleted_goals(p) for p in r.get("problems", [])):
-        bad = True
-    for g in r.get("failed_goals", []):
-        for tok in re.split(r"[^A-Za-z0-9]+|_", g):
-            if tok in ids:
-                found.add(tok)
-if bad:
-    print("wp: a proof target ended in error (see gate.log)", file=sys.stderr); sys.exit(2)
-for rid in sorted(found):
-    print(rid)
-PY
+python3 "$here/tests/mutants/engines/wp_judge.py" "$out/gate.json" "$here/src/include/irpc_rules.def"
