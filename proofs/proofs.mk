@@ -8,6 +8,7 @@
 #   make proofs-seeded   the seeded-bug tests (proofs/seeded.py)
 #   make proofs-assumptions  ASSUMPTIONS.md lists every assumption
 #   make proofs-nocache  every target from scratch: no cache read or written
+#   make proofs-cost     where the provers' time went (proofs/cost.py, reads the cache)
 #
 # Cache: proofs/cache/<hash of tool versions>/ (see proofs/gate.py).
 # goals/<target>/ holds WP's per-goal prover results, keyed by WP on the
@@ -17,7 +18,7 @@
 # run again.  A miss runs frama-c and the provers; a goal the provers do
 # not prove fails the gate, cached or not.
 
-.PHONY: proofs proofs-records proofs-seeded proofs-assumptions proofs-nocache
+.PHONY: proofs proofs-records proofs-seeded proofs-assumptions proofs-nocache proofs-cost
 
 proofs:
 	@mkdir -p $(REPORT)/engines
@@ -29,6 +30,9 @@ proofs-records:
 proofs-nocache:
 	@mkdir -p $(REPORT)/engines
 	@python3 proofs/gate.py --no-cache --report $(REPORT)/engines/wp.json
+
+proofs-cost:
+	@python3 proofs/cost.py
 
 proofs-seeded:
 	@python3 proofs/seeded.py
