@@ -463,6 +463,25 @@ class Inliner:
         return out
 
 
+def strip_unchanged_in_define(body):
+    """The `ensures unchanged_*` clauses of a #define body (a contract
+    fragment of spec/, e.g. IRPC_HELD_IRP_UNTOUCHED): removed as the same
+    clauses are from an annotation (rewrite `assigns`), each of their lines
+    kept with its continuation backslash, so the macro still spans the same
+    lines.  Returns the new body and the clauses removed."""
+    toks, out, dropped, i = tokens(body), [], [], 0
+    while i < len(toks):
+        if toks[i] == "ensures" and i + 2 < len(toks) and toks[i + 2].startswith("unchanged_"):
+            m = find_end(toks, i)
+            out.append("".join(" \\\n" * t.count("\n") for t in toks[i:m + 1]))
+            dropped.append("ensures " + toks[i + 2])
+            i = m + 1
+        else:
+            out.append(toks[i])
+            i += 1
+    return "".join(out), dropped
+
+
 ANNOT = re.compile(r"/\*@(.*?)\*/|//@([^\n]*)", re.S)
 DEFINE = re.compile(r"^#define[ \t]+(\w+)(\([^)]*\))?((?:[^\n]*\\\n)*[^\n]*)", re.M)
 
@@ -495,6 +514,9 @@ def process(path, rel, defs, inliner, items, is_spec):
             items.append(("separation", name, "%s:%d" % (rel, line)))
             return "#define %s%s %s%s" % (name, params, MACRO_REPLACED[name],
                                           "\n" * body.count("\n"))
+        body, dropped = strip_unchanged_in_define(body)
+        for clause in dropped:
+            items.append(("assigns", clause, "%s:%d" % (rel, line)))
         new = "".join(inliner.expand(tokens(body)))
         assert new.count("\n") == body.count("\n"), rel
         return "#define %s%s%s" % (name, params, new)
