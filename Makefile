@@ -32,7 +32,7 @@ VERIFY_ENGINES :=
 VERIFY_JOBS    ?= 2
 # the longest engines start first
 VERIFY_FIRST   := mutants model
-TEST_SCRIPTS   := tests/suite.sh tests/warnings.sh
+TEST_SCRIPTS   := tests/suite.sh tests/warnings.sh tests/frame_last_field.sh
 
 .PHONY: all test verify tools report clean
 all: $(BUILD)/tests $(BUILD)/tests_asan $(BUILD)/tests_clang
