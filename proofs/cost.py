@@ -24,21 +24,24 @@ those of the run that recorded each task, on whatever load it had.
 import argparse, glob, json, os, re, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gate  # noqa: E402  (its reader of target.conf, its default time limit, its cache key)
 
 
 def target_timeout(target):
-    """The target's -wp-timeout (gate.py's default 5 s unless target.conf
-    sets one) and the highest -wp-fct-timeout it gives a function (or 0)."""
+    """The target's -wp-timeout (gate.py's default, gate.TIMEOUT, unless its
+    target.conf FLAGS set one) and the highest -wp-fct-timeout it gives a
+    function (or 0), read with gate.py's own reader of target.conf."""
     conf = os.path.join(HERE, target, "target.conf")
-    t, fct = 5.0, 0.0
+    t, fct = float(gate.TIMEOUT), 0.0
     if os.path.isfile(conf):
-        text = open(conf).read()
-        m = re.findall(r"-wp-timeout\s+(\d+(?:\.\d+)?)", text)
-        if m:
-            t = float(m[-1])
-        f = re.findall(r"-wp-fct-timeout\s+\S*?:(\d+(?:\.\d+)?)", text)
-        if f:
-            fct = max(float(x) for x in f)
+        flags = gate.read_conf(conf).get("FLAGS", "").split()
+        for i, flag in enumerate(flags[:-1]):
+            if flag == "-wp-timeout":
+                t = float(flags[i + 1])
+            elif flag == "-wp-fct-timeout":
+                for item in flags[i + 1].split(","):
+                    fct = max(fct, float(item.rsplit(":", 1)[1]))
     return t, fct
 
 
@@ -67,9 +70,9 @@ def main():
             print("cost: no per-goal cache under proofs/cache/ (run make proofs)", file=sys.stderr)
             return 2
         if len(found) > 1:
-            sys.path.insert(0, HERE)
-            import gate
-            gdir = os.path.join(gate.cache_root(gate.tool_versions()), "goals")
+            # the installed tools' folder, named as gate.py names it (without
+            # creating it: this script writes nothing)
+            gdir = os.path.join(HERE, "cache", gate.cache_key(gate.tool_versions()), "goals")
         else:
             gdir = found[0]
     if not os.path.isdir(gdir):

@@ -93,9 +93,13 @@ def tool_versions():
     return out
 
 
+def cache_key(versions):
+    """The cache folder's name for these tool versions (proofs/cache/<key>/)."""
+    return hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def cache_root(versions):
-    key = hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:12]
-    d = os.path.join(HERE, "cache", key)
+    d = os.path.join(HERE, "cache", cache_key(versions))
     os.makedirs(d, exist_ok=True)
     vpath = os.path.join(d, "VERSIONS.json")
     text = json.dumps(versions, indent=1, sort_keys=True) + "\n"
