@@ -14,8 +14,9 @@ pass=0 fail=0
 case_() {
   local name=$1 json=$2 want_rc=$3 want_out=$4 out rc
   if [ "$json" = "-" ]; then rm -f "$tmp/gate.json"; else printf '%s\n' "$json" > "$tmp/gate.json"; fi
-  out=$(python3 "$judge" "$tmp/gate.json" "$rules" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
-  rc=$(python3 "$judge" "$tmp/gate.json" "$rules" >/dev/null 2>&1; echo $?)
+  python3 "$judge" "$tmp/gate.json" "$rules" > "$tmp/out" 2>/dev/null
+  rc=$?
+  out=$(tr '\n' ' ' < "$tmp/out" | sed 's/ $//')
   if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ]; then
     pass=$((pass + 1)); echo "ok   $name"
   else
