@@ -482,6 +482,13 @@ def strip_unchanged_in_define(body):
     return "".join(out), dropped
 
 
+def continued(body):
+    """A #define body whose removed clauses left bare newlines (blank()
+    keeps a clause's lines, not their backslashes): every newline a
+    continuation again, so the macro spans the same lines."""
+    return re.sub(r"(?<!\\)\n", "\\\n", body)
+
+
 ANNOT = re.compile(r"/\*@(.*?)\*/|//@([^\n]*)", re.S)
 DEFINE = re.compile(r"^#define[ \t]+(\w+)(\([^)]*\))?((?:[^\n]*\\\n)*[^\n]*)", re.M)
 
@@ -517,7 +524,10 @@ def process(path, rel, defs, inliner, items, is_spec):
         body, dropped = strip_unchanged_in_define(body)
         for clause in dropped:
             items.append(("assigns", clause, "%s:%d" % (rel, line)))
-        new = "".join(inliner.expand(tokens(body)))
+        expanded, dropped = drop_binder_clauses(inliner.expand(tokens(body)))
+        for clause in dropped:
+            items.append(("binder", clause, "%s:%d" % (rel, line)))
+        new = continued("".join(expanded))
         assert new.count("\n") == body.count("\n"), rel
         return "#define %s%s%s" % (name, params, new)
     text = DEFINE.sub(fix_define, text)
