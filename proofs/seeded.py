@@ -37,6 +37,21 @@ def parse(path):
     return meta, "\n".join(rep).rstrip("\n") + "\n", ("\n".join(wth) + "\n") if wth else ""
 
 
+def names_clause(goal, rule):
+    """Whether the goal's name is named after rule: the rule id as a whole
+    token (…_requires_<Rule>, …_ensures_<Rule>_2: "CompleteRequest" must not
+    match IofCompleteRequest); a clause name with underscores (goes_on) as
+    whole consecutive tokens followed by nothing or a number, so goes_on
+    does not match goes_on_locations."""
+    toks = [t for t in re.split(r"[^A-Za-z0-9]+|_", goal) if t]
+    want = rule.split("_")
+    if len(want) == 1:
+        return rule in toks
+    n = len(want)
+    return any(toks[i:i + n] == want and (i + n == len(toks) or toks[i + n].isdigit())
+               for i in range(len(toks) - n + 1))
+
+
 def run_one(bug):
     """(passed, line) for one seeded bug."""
     name = os.path.basename(bug)[:-4]
@@ -59,10 +74,7 @@ def run_one(bug):
         res = json.load(open(os.path.join(logs, "gate.json")))[0]
     except (OSError, ValueError, IndexError):
         res = {"status": "error", "failed_goals": []}
-    # the rule id as a whole token of the goal name (…_requires_<Rule>,
-    # …_ensures_<Rule>_2): "CompleteRequest" must not match IofCompleteRequest
-    hits = [g for g in res.get("failed_goals", [])
-            if meta["rule"] in re.split(r"[^A-Za-z0-9]+|_", g)]
+    hits = [g for g in res.get("failed_goals", []) if names_clause(g, meta["rule"])]
     how = " (recorded outcome, identical inputs)" if res.get("replayed") else ""
     if r.returncode != 0 and res["status"] == "violated" and hits:
         return True, "ok   %-28s WP fails on %s%s" % (name, hits[0], how)

@@ -23,13 +23,8 @@
                &irpc_mp, &irpc_event_count)
 #define IRPC_DELIVERY_APART(p) ((p) == \null || (\valid(p) && IRPC_DELIVERY_SEPARATED(p)))
 
-/* The three invoke bits of two Control values agree, one bit test each
- * (the provers decide single bit tests; they do not get (a & 0xE0) ==
- * (b & 0xE0) from (a & 0xFE) == (b & 0xFE), nor a bit from a mask). */
-#define IRPC_INVOKE_KEPT(a, b) \
-    (((a) & SL_INVOKE_ON_SUCCESS) == ((b) & SL_INVOKE_ON_SUCCESS) && \
-     ((a) & SL_INVOKE_ON_ERROR) == ((b) & SL_INVOKE_ON_ERROR) && \
-     ((a) & SL_INVOKE_ON_CANCEL) == ((b) & SL_INVOKE_ON_CANCEL))
+/* IRPC_INVOKE_KEPT(a, b), the three invoke bits of two Control values
+ * agreeing, is in spec/wdm_contracts.h (the completion role uses it). */
 
 /*@
   // a routine registered with every invoke bit runs on every outcome

@@ -183,12 +183,70 @@ extern int irpc_report_line;
     requires DoubleCompletion: FrameCount > 0 && CurFrame->completed == 0; \
     requires MarkIrpPending: FrameCount > 0 && CurFrame->marked == 0;
 
+/* The three invoke bits of two Control values agree, one bit test each
+ * (the provers decide single bit tests; they do not get (a & 0xE0) ==
+ * (b & 0xE0) from (a & 0xFE) == (b & 0xFE), nor a bit from a mask, nor
+ * (c | 1) & 0xFE == c & 0xFE). */
+#define IRPC_INVOKE_KEPT(a, b) \
+    (((a) & SL_INVOKE_ON_SUCCESS) == ((b) & SL_INVOKE_ON_SUCCESS) && \
+     ((a) & SL_INVOKE_ON_ERROR) == ((b) & SL_INVOKE_ON_ERROR) && \
+     ((a) & SL_INVOKE_ON_CANCEL) == ((b) & SL_INVOKE_ON_CANCEL))
+
+/*@ // the same as a predicate: IoMarkIrpPending's `control` states it
+  // folded, so the bit tests enter a caller's goals only where one needs
+  // them (unfolded in every goal, they made cvc4 time out on a completion
+  // routine's CompletionIrql, which has nothing to do with them)
+  predicate InvokeBitsKept(integer a, integer b) = IRPC_INVOKE_KEPT(a, b);
+*/
+
+/* What a completion routine that lets completion continue leaves of the
+ * walk: the IRP alive at its generation, WALKING, where it was, with the
+ * same owner, kind, creator, counters, request, stack size, status block
+ * and event, a status passing CompleteRequestStatusCheck and no cancel
+ * routine (goes_on); every location's routine and invoke bits as they were,
+ * every other location's Control as it was
+ * (goes_on_locations, a clause of its own: the runtime checker cannot
+ * execute it, and checks goes_on).  The walk's call of a routine
+ * (run_completion, src/iomgr.c) assumes it; each sample routine proves it
+ * as part of IRPC_COMPLETION_ROLE. */
+#define IRPC_COMPLETION_GOES_ON(irp) \
+    ensures goes_on: \result != STATUS_MORE_PROCESSING_REQUIRED ==> \
+      (irpc.life[Slot(irp)].gen == \old(irpc.life[Slot(irp)].gen) && \
+       State(Slot(irp)) == IRPC_ST_WALKING && Owner(Slot(irp)) == \old(Owner(Slot(irp))) && \
+       Kind(Slot(irp)) == \old(Kind(Slot(irp))) && Creator(Slot(irp)) == \old(Creator(Slot(irp))) && \
+       irpc.life[Slot(irp)].delivered == \old(irpc.life[Slot(irp)].delivered) && \
+       irpc.life[Slot(irp)].request == \old(irpc.life[Slot(irp)].request) && \
+       irp->StackCount == \old(irp->StackCount) && \
+       irp->CurrentLocation == \old(irp->CurrentLocation) && \
+       irp->UserIosb == \old(irp->UserIosb) && irp->UserEvent == \old(irp->UserEvent) && \
+       CompleteRequestStatusCheck(irp) && irp->CancelRoutine == \null); \
+    ensures goes_on_locations: \result != STATUS_MORE_PROCESSING_REQUIRED ==> \
+       (\forall integer j; 0 <= j < irp->StackCount ==> \
+          irp->IrpcStack[j].CompletionRoutine == \old(irp->IrpcStack[j].CompletionRoutine) && \
+          IRPC_INVOKE_KEPT(irp->IrpcStack[j].Control, \old(irp->IrpcStack[j].Control)) && \
+          (j != irp->CurrentLocation - 1 ==> \
+             irp->IrpcStack[j].Control == \old(irp->IrpcStack[j].Control)));
+
+/* What a completion routine keeps of the walk's state: the model well
+ * formed, its own frame (the walk pops it), no spin lock held.  The walk's
+ * call of a routine (run_completion) assumes it; each sample routine proves
+ * it as part of IRPC_COMPLETION_ROLE. */
+#define IRPC_COMPLETION_KEEPS \
+    ensures Wf; \
+    ensures frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) && \
+      CurFrame->kind == \old(CurFrame->kind) && CurFrame->dev == \old(CurFrame->dev) && \
+      CurFrame->irp == \old(CurFrame->irp) && CurFrame->gen == \old(CurFrame->gen) && \
+      CurFrame->irql_at_entry == \old(CurFrame->irql_at_entry); \
+    ensures locks: LocksHeld == 0;
+
 /* What every completion routine guarantees. */
 #define IRPC_COMPLETION_ROLE \
     ensures CompletionRoutinePending: CompletionRoutinePending(Irp, \result); \
     ensures CompletionEventChecking: CompletionEventChecking(CurFrame); \
     ensures CompletionIrql: CompletionIrqlRoutine(CurFrame); \
-    ensures frame_kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu);
+    ensures frame_kept: FrameCount == \old(FrameCount) && irpc_cpu == \old(irpc_cpu); \
+    IRPC_COMPLETION_KEEPS \
+    IRPC_COMPLETION_GOES_ON(Irp)
 
 /* A creator's routine for an IRP it created also stops completion. */
 #define IRPC_CREATOR_ROUTINE_ROLE \
@@ -358,6 +416,19 @@ VOID (IoSetCompletionRoutine)(PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine
     ensures frame: \old(FrameFor(Slot(Irp))) ==> CurFrame->marked == 1;
     ensures Wf;
     ensures marking: \old(MarkingQueuedIrps) ==> MarkingQueuedIrps;
+    // the mark is SL_PENDING_RETURNED alone: the location's other bits (its
+    // routine's invoke bits) are kept (a continuing completion routine's
+    // goes_on_locations, IRPC_COMPLETION_GOES_ON)
+    // the processor and the caller's frame but its mark are kept (restated
+    // from the assigns clause, for a completion routine's role)
+    ensures irql: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
+      Irql == \old(Irql) && LocksHeld == \old(LocksHeld);
+    ensures frame_kept: FrameCount > 0 ==>
+      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->dev == \old(SafeFrame->dev) &&
+       CurFrame->irp == \old(SafeFrame->irp) && CurFrame->gen == \old(SafeFrame->gen) &&
+       CurFrame->set_event == \old(SafeFrame->set_event) &&
+       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry));
+    ensures control: InvokeBitsKept(CurLoc(Irp)->Control, \old(CurLoc(Irp)->Control));
 */
 VOID (IoMarkIrpPending)(PIRP Irp);
 
@@ -379,7 +450,9 @@ VOID (IoMarkIrpPending)(PIRP Irp);
     ensures kept: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
       LocksHeld == \old(LocksHeld) && CurDev == \old(CurDev);
     ensures frame_kept: FrameCount > 0 ==>
-      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->irp == \old(SafeFrame->irp));
+      (CurFrame->kind == \old(SafeFrame->kind) && CurFrame->irp == \old(SafeFrame->irp) &&
+       CurFrame->dev == \old(SafeFrame->dev) && CurFrame->gen == \old(SafeFrame->gen) &&
+       CurFrame->irql_at_entry == \old(SafeFrame->irql_at_entry));
     ensures unchanged_life: \forall integer i; 0 <= i < IRPC_MAX_IRPS ==> i != Slot(Irp) ==>
       (State(i) == \old(State(i)) && Owner(i) == \old(Owner(i)) && Creator(i) == \old(Creator(i)) &&
        Kind(i) == \old(Kind(i)) && irpc.life[i].queued == \old(irpc.life[i].queued));

@@ -711,12 +711,7 @@ static int after_routine(IRPC_FRAME *f, int slot, unsigned gen, BOOLEAN by_creat
     requires entry: CompletionEntry(irp);
     assigns irpc, irpc_mp.cpus[irpc_cpu], irpc_findings[0 .. IRPC_MAX_FINDINGS - 1], irpc_finding_count,
             IRPC_TRACE, IRPC_SITES;
-    ensures Wf;
-    ensures frame: irpc_cpu == \old(irpc_cpu) && FrameCount == \old(FrameCount) &&
-      CurFrame->kind == \old(CurFrame->kind) && CurFrame->dev == \old(CurFrame->dev) &&
-      CurFrame->irp == \old(CurFrame->irp) && CurFrame->gen == \old(CurFrame->gen) &&
-      CurFrame->irql_at_entry == \old(CurFrame->irql_at_entry);
-    ensures locks: LocksHeld == 0;
+    IRPC_COMPLETION_KEEPS
     ensures CompletionEventChecking: CompletionEventChecking(CurFrame);
     ensures CompletionIrql: CompletionIrqlRoutine(CurFrame);
     ensures AllocatedIrpMustStop: \old(irp->CurrentLocation == irp->StackCount + 1) ==>
@@ -730,25 +725,7 @@ static int after_routine(IRPC_FRAME *f, int slot, unsigned gen, BOOLEAN by_creat
     // it was, ready for the next routine; it may mark its own location
     ensures CompletionRoutinePending: \result != STATUS_MORE_PROCESSING_REQUIRED ==>
       CompletionRoutinePending(irp, \result);
-    ensures goes_on: \result != STATUS_MORE_PROCESSING_REQUIRED ==>
-      (irpc.life[Slot(irp)].gen == \old(irpc.life[Slot(irp)].gen) &&
-       State(Slot(irp)) == IRPC_ST_WALKING && Owner(Slot(irp)) == \old(Owner(Slot(irp))) &&
-       Kind(Slot(irp)) == \old(Kind(Slot(irp))) && Creator(Slot(irp)) == \old(Creator(Slot(irp))) &&
-       irpc.life[Slot(irp)].delivered == \old(irpc.life[Slot(irp)].delivered) &&
-       irpc.life[Slot(irp)].request == \old(irpc.life[Slot(irp)].request) &&
-       irp->StackCount == \old(irp->StackCount) &&
-       irp->CurrentLocation == \old(irp->CurrentLocation) &&
-       irp->UserIosb == \old(irp->UserIosb) && irp->UserEvent == \old(irp->UserEvent) &&
-       CompleteRequestStatusCheck(irp) && irp->CancelRoutine == \null);
-    // (a clause of its own: the runtime checker cannot execute it, and
-    // checks goes_on)
-    ensures goes_on_locations: \result != STATUS_MORE_PROCESSING_REQUIRED ==>
-       (\forall integer j; 0 <= j < irp->StackCount ==>
-          irp->IrpcStack[j].CompletionRoutine == \old(irp->IrpcStack[j].CompletionRoutine) &&
-          (irp->IrpcStack[j].Control & 0xFE) == (\old(irp->IrpcStack[j].Control) & 0xFE) &&
-          IRPC_INVOKE_KEPT(irp->IrpcStack[j].Control, \old(irp->IrpcStack[j].Control)) &&
-          (j != irp->CurrentLocation - 1 ==>
-             irp->IrpcStack[j].Control == \old(irp->IrpcStack[j].Control)));
+    IRPC_COMPLETION_GOES_ON(irp)
 */
 static NTSTATUS run_completion(PIO_COMPLETION_ROUTINE routine, PDEVICE_OBJECT dev, PIRP irp, PVOID context)
 {

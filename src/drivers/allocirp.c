@@ -46,6 +46,9 @@ static NTSTATUS AllocIrpCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID 
           LocksHeld == 0; */
     /*@ assert wp_f_frame: CurFrame->marked == 0 && CurFrame->set_event == 0 &&
           CurFrame->wait_owed == 0 && CurFrame->irql_at_entry == Irql && Irql <= DISPATCH_LEVEL; */
+    /*@ assert wp_f_id: CurFrame->kind == \at(CurFrame->kind, Pre) && CurFrame->dev == \at(CurFrame->dev, Pre) &&
+          CurFrame->irp == \at(CurFrame->irp, Pre) && CurFrame->gen == \at(CurFrame->gen, Pre) &&
+          CurFrame->irql_at_entry == \at(CurFrame->irql_at_entry, Pre); */
     /*@ assert wp_f_orig: State(Slot(original)) == IRPC_ST_ACTIVE &&
           Owner(Slot(original)) == CurDev && Creator(Slot(original)) != CurDev; */
     //@ assert wp_f_queues: QueuesNothing(CurDev);
@@ -57,6 +60,9 @@ static NTSTATUS AllocIrpCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID 
           LocksHeld == 0; */
     /*@ assert wp_s_frame: CurFrame->marked == 0 && CurFrame->set_event == 0 &&
           CurFrame->wait_owed == 0 && CurFrame->irql_at_entry == Irql && Irql <= DISPATCH_LEVEL; */
+    /*@ assert wp_s_id: CurFrame->kind == \at(CurFrame->kind, Pre) && CurFrame->dev == \at(CurFrame->dev, Pre) &&
+          CurFrame->irp == \at(CurFrame->irp, Pre) && CurFrame->gen == \at(CurFrame->gen, Pre) &&
+          CurFrame->irql_at_entry == \at(CurFrame->irql_at_entry, Pre); */
     /*@ assert wp_s_orig: State(Slot(original)) == IRPC_ST_ACTIVE &&
           Owner(Slot(original)) == CurDev && Creator(Slot(original)) != CurDev; */
     //@ assert wp_s_queues: QueuesNothing(CurDev);

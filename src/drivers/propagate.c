@@ -24,6 +24,17 @@ static NTSTATUS PropagateCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID
     UNREFERENCED_PARAMETER(Context);
     ext->RoutineRuns++;
     ext->LastPendingReturned = Irp->PendingReturned;
+    /* (for the provers: the frame as the routine found it, before the
+     * mark, whose contract speaks of its location's invoke bits) */
+    //@ assert CompletionIrql: FrameCount > 0 && CompletionIrqlRoutine(CurFrame);
+    //@ assert CompletionEventChecking: CurFrame->set_event == 0;
+    /*@ assert wp_frame: irpc_cpu == \at(irpc_cpu, Pre) && FrameCount == \at(FrameCount, Pre) &&
+          CurFrame->kind == \at(CurFrame->kind, Pre) && CurFrame->dev == \at(CurFrame->dev, Pre) &&
+          CurFrame->irp == \at(CurFrame->irp, Pre) && CurFrame->gen == \at(CurFrame->gen, Pre) &&
+          CurFrame->irql_at_entry == \at(CurFrame->irql_at_entry, Pre); */
+    /*@ assert wp_locations: \forall integer j; 0 <= j < Irp->StackCount ==>
+          Irp->IrpcStack[j].CompletionRoutine == \at(Irp->IrpcStack[j].CompletionRoutine, Pre) &&
+          Irp->IrpcStack[j].Control == \at(Irp->IrpcStack[j].Control, Pre); */
     if (Irp->PendingReturned)
         IoMarkIrpPending(Irp);
     return STATUS_CONTINUE_COMPLETION;
