@@ -41,4 +41,5 @@ proofs-assumptions:
 	@python3 proofs/test_assumptions.py
 
 VERIFY_ENGINES += proofs
-TEST_SCRIPTS += proofs/test_assumptions.sh proofs/test_assumptions_fails.sh proofs/seeded.sh proofs/test_gate.sh
+TEST_SCRIPTS += proofs/test_assumptions.sh proofs/test_assumptions_fails.sh proofs/seeded.sh proofs/test_gate.sh \
+                proofs/eacsl/test_gen.sh
