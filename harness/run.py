@@ -18,7 +18,7 @@ Writes DIR/harness.json and DIR/eva.json (engine fragments for
 bin/irpc-report) and prints one line per run.  Exit 0 when every run
 passed.
 """
-import argparse, csv, glob, hashlib, importlib.util, json, os, re, shutil, subprocess, sys, time
+import argparse, csv, glob, hashlib, json, os, re, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HDIR = os.path.join(ROOT, "harness")
@@ -165,42 +165,43 @@ def run_explore(exe_name, b, extra=(), name=None):
     return res, r.stdout
 
 
-# Eva analyses the reference's C code without its ACSL spec: a copy of src/
-# beside a spec/ whose headers declare nothing.  The spec's
-# predicates quantify over the whole state, which Eva cannot evaluate (they
-# would stay "unknown" at every call); WP proves them and the runtime
-# checker executes them.  Eva establishes what the harness states: no
+# Eva analyses the reference's C code without its ACSL: a copy of src/
+# whose annotations are blanked, beside a spec/ whose headers declare
+# nothing.  The spec's predicates quantify over the whole state, which Eva
+# cannot evaluate (they would stay "unknown" at every call); WP proves them
+# and the runtime checker executes them, the loop invariants and proof
+# hints of src/ with them.  Eva establishes what the harness states: no
 # runtime error, every harness assertion valid, and no rule check of the
-# reference (each IrpcReport is a harness assertion) reachable.  The
-# annotations in src/ that name spec predicates are dropped with a warning
-# (annot-error); one in harness/ would be an error.  So are those that apply
-# \at to a quantified variable (drop_binder_annotations).
+# reference (each IrpcReport is a harness assertion) reachable.  The C code
+# is the same bytes, and because the annotations are gone from the copy,
+# the records (eva_key) do not change when only an annotation does.  An
+# annotation in harness/ that does not type-check is an error of the run
+# (annot-error).
 SPEC_STUB = ("/* written by harness/run.py: the Eva back end analyses the code without "
              "the ACSL spec (harness/README.md, Eva) */\n")
+ANNOT = re.compile(r"/\*@.*?\*/|//@[^\n]*", re.S)
 
 
-def drop_binder_annotations(src_dir):
-    """In the copy of src/: removes each annotation clause that applies \\at
-    or \\old to a variable quantified over C state (the completion walk's
-    "every location below StackCount as it was": WP proves them, and Eva
-    leaves them unknown), with the runtime checker's rule for the same
-    clauses (proofs/eacsl/gen.py, binder), keeping line numbers."""
-    spec = importlib.util.spec_from_file_location(
-        "eacsl_gen", os.path.join(ROOT, "proofs", "eacsl", "gen.py"))
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
+def blank_annotation(m):
+    """An ACSL comment as a plain comment holding only its line breaks, so
+    the line numbers of the code stay those of src/."""
+    text = m.group(0)
+    if not text.startswith("/*"):
+        return "//"
+    # a line continued inside the comment (a macro's body) stays continued
+    return "/*" + "".join("\\\n" if line.endswith("\\") else "\n"
+                          for line in text.split("\n")[:-1]) + "*/"
+
+
+def blank_annotations(src_dir):
+    """Blanks every ACSL annotation of the .c and .h files under src_dir."""
     for base, _, names in os.walk(src_dir):
-        for n in names:
+        for n in sorted(names):
             if not n.endswith((".c", ".h")):
                 continue
             path = os.path.join(base, n)
             text = open(path).read()
-
-            def fix(m):
-                body = m.group(1) if m.group(1) is not None else m.group(2)
-                kept, removed = gen.drop_binder_clauses(gen.tokens(body))
-                return gen.rewrap(m, kept) if removed else m.group(0)
-            new_text = gen.ANNOT.sub(fix, text)
+            new_text = ANNOT.sub(blank_annotation, text)
             if new_text != text:
                 with open(path, "w") as f:
                     f.write(new_text)
@@ -210,7 +211,7 @@ def eva_tree():
     tree = os.path.join(BUILD, "eva-tree")
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "src"), os.path.join(tree, "src"))
-    drop_binder_annotations(os.path.join(tree, "src"))
+    blank_annotations(os.path.join(tree, "src"))
     os.makedirs(os.path.join(tree, "spec"))
     # every header of spec/ (wdm_contracts.h, which irpc.h includes, and
     # walk.h, which irpc_internal.h includes) becomes the stub
@@ -267,10 +268,44 @@ def eva_key(name, cmd, tree):
                    glob.glob(os.path.join(ROOT, "harness", "common", "*.h")) +
                    glob.glob(os.path.join(ROOT, "harness", "negative", "*.h")) +
                    [f for f in glob.glob(os.path.join(ROOT, tree, "**"), recursive=True) if os.path.isfile(f)])
+    copy = os.path.join(ROOT, tree) + os.sep
     for f in files:
         h.update(os.path.relpath(f, ROOT).encode() + b"\0")
-        h.update(open(f, "rb").read())
+        if f.startswith(copy) and f.endswith((".c", ".h")):
+            h.update(c_tokens_text(open(f).read()).encode())
+        else:
+            h.update(open(f, "rb").read())
     return h.hexdigest()[:32]
+
+
+C_LEXEME = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*|\s+|.', re.S)
+
+
+def c_tokens_text(text):
+    """The copy of a file of src/ as the key sees it: lines spliced, each
+    comment one space, each run of blanks one space or one line break, the
+    string and character literals as they are.  Two texts with the same
+    result are the same C program but for the lines __LINE__ expands to,
+    which the reference only stores and prints as a call's site (IRPC_AT,
+    irpc_site_line) and never branches on; so an annotation added on a line
+    of its own, blanked in the copy, does not change the key."""
+    out, gap = [], ""
+    for m in C_LEXEME.finditer(text.replace("\\\n", "")):
+        lex = m.group(0)
+        if lex.startswith("/*"):
+            gap += " "
+        elif lex.startswith("//"):
+            pass
+        elif lex.isspace():
+            gap += lex
+        else:
+            if gap:
+                out.append("\n" if "\n" in gap else " ")
+                gap = ""
+            out.append(lex)
+    if gap:
+        out.append("\n" if "\n" in gap else " ")
+    return "".join(out)
 
 
 def prune_eva_cache(directory, since):
@@ -367,7 +402,7 @@ def run_eva_uncached(name, cmd, tree):
     else:
         status = "unknown"
     res = {"status": status, "seconds": round(secs, 1), "goals": goals, "proved": proved,
-           "alarms": alarms, "open": open_props[:40], "annotations_dropped": len(set(dropped))}
+           "alarms": alarms, "open": open_props[:40]}
     if reached:
         res["rule_ids_reached"] = reached
     return res
@@ -411,7 +446,7 @@ def main():
                      for i in res.get("rule_ids_reached", [])]
             ent = {"engine": "eva", "target": name, "status": res["status"], "goals": res["goals"],
                    "proved": res["proved"], "seconds": res["seconds"], "bounds": ej, "executions": None,
-                   "alarms": res.get("alarms"), "annotations_dropped": res.get("annotations_dropped")}
+                   "alarms": res.get("alarms")}
             if rules:
                 ent["violated_rules"] = rules
             if res.get("detail"):
