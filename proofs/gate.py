@@ -24,7 +24,10 @@ has two levels, both keyed on content, never on file names or dates:
       goal (hypotheses, goal, prover name and version).  A prover result is
       replayed only for a byte-identical task; a miss runs the prover; a
       timeout is replayed only for a time limit no larger than the one it
-      was seen with.  "cleanup" drops the entries a complete run of the
+      was seen with.  Before each run that writes the cache, the gate
+      removes the timeouts of goals (forget_timeouts: those seen at more
+      than the smoke tests' 2 s), so a goal that timed out on a loaded
+      machine goes to the prover again.  "cleanup" drops the entries a complete run of the
       target no longer uses, so the folder holds the current goals only.
   targets/<target>.json     the facts the gate judged after the last run of
       the target whose goals were ALL valid (per-goal status, smoke-test
@@ -58,6 +61,7 @@ usage: gate.py [--root DIR] [--targets a,b] [--report FILE] [--update-records]
 import argparse
 import concurrent.futures
 import hashlib
+import glob
 import json
 import os
 import re
@@ -325,6 +329,30 @@ def prune_outcomes(ns, since):
     return n
 
 
+# WP's smoke tests have a limit of 2 s (-wp-smoke-timeout, WP's default); a
+# goal's own limit is TIMEOUT or more.
+SMOKE_TIMEOUT = 2.0
+CACHED_TIMEOUT = re.compile(r'"verdict": *"timeout", *"time": *([0-9.]+)')
+
+
+def forget_timeouts(gdir):
+    """Removes from a target's per-goal cache the goals that timed out at
+    more than the smoke tests' limit, so that the next run gives them to the
+    prover again.  WP replays a cached timeout as the goal's verdict, so one
+    goal that timed out on a loaded machine failed its target at every run
+    after, on an idle one too.  A smoke test's timeout (its pass: the prover
+    found no contradiction in 2 s) stays cached; so do "unknown" answers,
+    which do not depend on the load.  Returns the number removed."""
+    n = 0
+    for f in glob.glob(os.path.join(gdir, "*.json")):
+        with open(f) as fh:
+            m = CACHED_TIMEOUT.search(fh.read(400))
+        if m and float(m.group(1)) > SMOKE_TIMEOUT:
+            os.remove(f)
+            n += 1
+    return n
+
+
 def run_frama_c(cmd, name, root, cdir, mode, rjson):
     """One frama-c run of a target's command, with WP's per-goal cache of
     the target unless mode is "none".  Returns (process, report or None,
@@ -335,6 +363,8 @@ def run_frama_c(cmd, name, root, cdir, mode, rjson):
         # with a -wp-cache-dir ("global") cache
         gdir = os.path.join(cdir, "goals", name)
         os.makedirs(gdir, exist_ok=True)
+        if mode == "update":
+            forget_timeouts(gdir)
         env.update(FRAMAC_WP_CACHEDIR=gdir, FRAMAC_WP_CACHE="cleanup" if mode == "update" else "replay")
         full = cmd + ["-wp-cache-env", "-wp-report-json", rjson]
     else:

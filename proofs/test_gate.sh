@@ -84,5 +84,18 @@ out=$(PATH="$T/bin" "$py" "$T/proofs/gate.py" --root "$ROOT" --targets ok --no-c
       --logs "$T/logs" 2>&1); rc=$?
 check "a prover not installed stops the gate before any run" 2 "gate: not installed: cvc4"
 
+# a goal's timeout is not kept in the per-goal cache (forget_timeouts); a
+# smoke test's (2 s, its pass) and an "unknown" are
+mkdir -p "$T/goals"
+printf '{ "prover": "CVC4:1.8", "verdict": "timeout", "time": 20. }\n' > "$T/goals/goal.json"
+printf '{ "prover": "CVC4:1.8", "verdict": "timeout", "time": 2. }\n' > "$T/goals/smoke.json"
+printf '{ "prover": "CVC4:1.8", "verdict": "unknown" }\n' > "$T/goals/unknown.json"
+printf '{ "prover": "CVC4:1.8", "verdict": "valid", "time": 8.5, "steps": 30961 }\n' > "$T/goals/valid.json"
+out=$(cd "$T/proofs" && python3 -c 'import gate, os, sys
+n = gate.forget_timeouts(sys.argv[1])
+print(n, " ".join(sorted(os.listdir(sys.argv[1]))))' "$T/goals" 2>&1); rc=$?
+check "a goal's cached timeout is forgotten, a smoke test's is kept" 0 \
+    "^1 smoke.json unknown.json valid.json$"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
