@@ -28,8 +28,8 @@ static IO_COMPLETION_ROUTINE AllocIrpCompletion;
       IRPC_EXT_APART((ALLOCIRP_EXTENSION *)CurLoc((IRP *)Context)->DeviceObject->DeviceExtension);
     // the device owns no queued IRP (allocirp never queues)
     requires never_queues: QueuesNothing(CurDev);
-    IRPC_COMPLETION_ROLE
     IRPC_CREATOR_ROUTINE_ROLE
+    IRPC_COMPLETION_ROLE
 */
 static NTSTATUS AllocIrpCompletion(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {

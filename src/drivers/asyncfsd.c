@@ -25,8 +25,8 @@ static IO_COMPLETION_ROUTINE AsyncFsdReadDone;
     requires original_dev: \valid(CurLoc((IRP *)Context)->DeviceObject) &&
       \valid((ASYNCFSD_EXTENSION *)CurLoc((IRP *)Context)->DeviceObject->DeviceExtension) &&
       IRPC_EXT_APART((ASYNCFSD_EXTENSION *)CurLoc((IRP *)Context)->DeviceObject->DeviceExtension);
-    IRPC_COMPLETION_ROLE
     IRPC_CREATOR_ROUTINE_ROLE
+    IRPC_COMPLETION_ROLE
 */
 static NTSTATUS AsyncFsdReadDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {
