@@ -460,7 +460,7 @@ def main():
             # agreement: Eva proves the harness exactly when the explorer does
             # (Eva proving what the explorer refutes would be unsound, the
             # converse a false alarm); when both refute it, Eva may stop at
-            # another property first (an alarm, a proof hint of src/)
+            # another property first (an alarm: a runtime error)
             same = (res["status"] == "proved") == (xres["status"] == "proved") and \
                 res["status"] != "error" and xres["status"] != "error"
             ent["agrees_with_explorer"] = same

@@ -54,7 +54,7 @@ if grep -Eq '^eva +[a-z]+ +error' "$out/run.log"; then
   exit 2
 fi
 # the rules whose check Eva finds reachable; "alarm" when Eva stopped at
-# an alarm or a false annotation of src/ (a runtime error, a proof hint)
+# an alarm (a runtime error; the annotations of src/ are blanked for Eva)
 # before any rule check
 {
   sed -n -E 's/^eva +[a-z]+ +violated .*  rules (.*)$/\1/p' "$out/run.log" | tr ' ' '\n'
