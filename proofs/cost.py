@@ -21,11 +21,11 @@ those of the run that recorded each task, on whatever load it had.
 
     python3 proofs/cost.py [--margin 0.5] [--cache DIR]
 """
-import argparse, glob, json, os, re, sys
+import argparse, glob, os, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import gate  # noqa: E402  (its reader of target.conf, its default time limit, its cache key)
+import gate  # noqa: E402  (its readers of target.conf and of a cached goal, its default time limit, its cache key)
 
 
 def target_timeout(target):
@@ -46,15 +46,7 @@ def target_timeout(target):
 
 
 def read_tasks(directory):
-    tasks = []
-    for f in glob.glob(os.path.join(directory, "*.json")):
-        try:
-            d = json.load(open(f))
-        except ValueError:                     # WP's own writer: one record per file
-            text = open(f).read()
-            d = {k: v for k, v in re.findall(r'"(\w+)":\s*"?([^",}]+)"?', text)}
-        tasks.append((str(d.get("verdict", "?")).strip(), float(d.get("time", 0) or 0)))
-    return tasks
+    return [gate.goal_record(f) for f in glob.glob(os.path.join(directory, "*.json"))]
 
 
 def main():
