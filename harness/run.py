@@ -179,7 +179,9 @@ def run_explore(exe_name, b, extra=(), name=None):
 # (annot-error).
 SPEC_STUB = ("/* written by harness/run.py: the Eva back end analyses the code without "
              "the ACSL spec (harness/README.md, Eva) */\n")
-ANNOT = re.compile(r"/\*@.*?\*/|//@[^\n]*", re.S)
+# what an ACSL annotation is: the runtime checker's generator's own pattern
+sys.path.insert(0, os.path.join(ROOT, "proofs", "eacsl"))
+from gen import ANNOT  # noqa: E402
 
 
 def blank_annotation(m):
