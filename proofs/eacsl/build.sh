@@ -69,7 +69,7 @@ instrument() {
   (cd "$out/tree" && frama-c -machdep gcc_x86_64 ${INSTRUMENT_FLAGS:-} \
      -cpp-extra-args="-Isrc/include -Isrc -Isrc/drivers -I$root/tests $defs" \
      -e-acsl ${EACSL_FLAGS--e-acsl-full-mtracking} \
-     src/irpc_core.c src/iomgr.c src/ke.c src/drivers/*.c src/eacsl_entry.c "$@" \
+     src/irpc_core.c src/iomgr.c src/ke.c src/drivers/*.c src/eacsl_entry.c spec/api_contracts.c "$@" \
      -then-last -print -ocode "$out/$name.c") > "$out/$name.log" 2>&1
   local rc=$?
   # a warning block: the line naming the location, then its indented lines
