@@ -1,6 +1,7 @@
 /*
  * test_facts.c - the eight "facts checked on real Windows" of SEMANTICS.md,
- * each reproduced on the reference I/O manager exactly as stated.
+ * each reproduced on the reference I/O manager exactly as stated; and one
+ * test of the API (api/reuse_irp) that the runtime checker must see.
  *
  * The test itself plays the IRP's creator: it runs at top level (no driver
  * frame), builds the IRP, registers its own completion routine at the top
@@ -490,15 +491,22 @@ static void fact7_cancelled_irp_routines(void)
 /* ---- fact 8 --------------------------------------------------------------- */
 static IO_COMPLETION_ROUTINE FactAsyncDone;
 
+/* what a creator's routine that stops completion saw (fact 8, api/reuse_irp) */
+static void record_creator_view(PIRP Irp)
+{
+    obs.creator_runs++;
+    obs.creator_status = Irp->IoStatus.Status;
+    obs.creator_information = Irp->IoStatus.Information;
+    obs.creator_routine_location = Irp->CurrentLocation;
+    obs.creator_routine_pr = Irp->PendingReturned;
+}
+
 static NTSTATUS FactAsyncDone(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {
     UNREFERENCED_PARAMETER(DeviceObject);
     UNREFERENCED_PARAMETER(Context);
-    obs.creator_runs++;
-    obs.creator_status = Irp->IoStatus.Status;
-    obs.creator_information = Irp->IoStatus.Information;
+    record_creator_view(Irp);
     obs.iosb_status_in_routine = f_iosb.Status;
-    obs.creator_routine_location = Irp->CurrentLocation;
     IoFreeIrp(Irp);
     return STATUS_MORE_PROCESSING_REQUIRED;
 }
@@ -542,6 +550,64 @@ static void fact8_async_fsd_request(void)
     CHECK_CLEAN();
 }
 
+/* Not one of SEMANTICS.md's facts (it says only that IoReuseIrp
+ * re-initialises an IRP for another request): the reference's IoReuseIrp,
+ * here because the runtime checker instruments this file with src/, so its
+ * assumed contract is executed at this call.  The creator's routine stops
+ * completion and keeps the IRP; IoReuseIrp puts it back at the creator's
+ * position with the status given, no PendingReturned, no Cancel, no
+ * location set up, and it is sent again and freed once.  The second time
+ * the lower driver pends. */
+static IO_COMPLETION_ROUTINE FactKeepRoutine;
+
+static NTSTATUS FactKeepRoutine(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    UNREFERENCED_PARAMETER(Context);
+    record_creator_view(Irp);
+    return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+static void send_allocated(PIRP irp)
+{
+    PIO_STACK_LOCATION next = IoGetNextIrpStackLocation(irp);
+    next->MajorFunction = IRP_MJ_READ;
+    next->Parameters.Read.Length = sizeof f_buffer;
+    IoSetCompletionRoutine(irp, FactKeepRoutine, NULL, TRUE, TRUE, TRUE);
+    if (IoCallDriver(f_lower, irp) == STATUS_PENDING)
+        CHECK_EQ(IrpcRunAllDeferred(), 1);       /* the lower driver's DPC completes it */
+}
+
+static void api_reuse_irp(void)
+{
+    fact_reset();
+    f_lower = fact_device(0, FactLowerDispatch, NULL);
+    KeInitializeDpc(&f_dpc, FactLowerDpc, f_lower);
+    PIRP irp = IoAllocateIrp(f_lower->StackSize, FALSE);
+    CHECK(irp != NULL);
+    send_allocated(irp);
+    CHECK_EQ(obs.creator_runs, 1);
+    CHECK_EQ(obs.creator_status, STATUS_SUCCESS);
+    CHECK_EQ(irp->CurrentLocation, 2);
+    IoReuseIrp(irp, STATUS_UNSUCCESSFUL);
+    CHECK_EQ(irp->CurrentLocation, irp->StackCount + 1);
+    CHECK_EQ(irp->IoStatus.Status, STATUS_UNSUCCESSFUL);
+    CHECK_EQ(irp->IoStatus.Information, 0);
+    CHECK_EQ(irp->PendingReturned, FALSE);
+    CHECK_EQ(irp->Cancel, FALSE);
+    CHECK(irp->CancelRoutine == NULL);
+    CHECK_EQ(irp->IrpcStack[0].Control, 0);
+    CHECK(irp->IrpcStack[0].CompletionRoutine == NULL);
+    cfg.lower_pends = TRUE;
+    send_allocated(irp);
+    CHECK_EQ(obs.creator_runs, 2);
+    CHECK_EQ(obs.creator_status, STATUS_SUCCESS);
+    CHECK_EQ(obs.creator_routine_pr, TRUE);
+    IoFreeIrp(irp);
+    IrpcQuiesce();
+    CHECK_CLEAN();
+}
+
 void register_fact_tests(void)
 {
     test_add("fact/1_control_e0_no_pending_in_dispatch", fact1_control_in_dispatch);
@@ -552,4 +618,5 @@ void register_fact_tests(void)
     test_add("fact/6_cancel_with_and_without_routine", fact6_cancel_with_and_without_routine);
     test_add("fact/7_cancelled_irp_routine_selection", fact7_cancelled_irp_routines);
     test_add("fact/8_async_fsd_request_initial_state", fact8_async_fsd_request);
+    test_add("api/reuse_irp", api_reuse_irp);
 }
