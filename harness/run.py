@@ -216,8 +216,10 @@ def eva_tree():
     blank_annotations(os.path.join(tree, "src"))
     os.makedirs(os.path.join(tree, "spec"))
     # every header of spec/ (wdm_contracts.h, which irpc.h includes, and
-    # walk.h, which irpc_internal.h includes) becomes the stub
-    for name in sorted(os.listdir(os.path.join(ROOT, "spec"))):
+    # walk.h, which irpc_internal.h includes) becomes the stub; spec/'s C
+    # file (api_contracts.c, declarations with contracts, which no source
+    # file includes) is not Eva's to read
+    for name in sorted(n for n in os.listdir(os.path.join(ROOT, "spec")) if n.endswith(".h")):
         with open(os.path.join(tree, "spec", name), "w") as f:
             f.write(SPEC_STUB)
     return os.path.relpath(tree, ROOT)
