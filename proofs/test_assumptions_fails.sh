@@ -3,7 +3,8 @@
 # both ways, on a copy of the tree whose list is wrong: a name the code needs
 # and the list lacks (the IrpcReport row removed), and a row the code no
 # longer needs (a function a target proves, IoMarkIrpPending, listed as an
-# assumed contract).  The unmodified copy passes.  Ends with "N passed, N
+# assumed contract); and a target run under Typed+cast (lists) that the
+# Typed+cast row does not name.  The unmodified copy passes.  Ends with "N passed, N
 # failed".
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,5 +50,14 @@ s = s.replace(anchor, "| `IoMarkIrpPending` | made up by the test. |\n" + anchor
 open(p, "w").write(s)
 PY
 check proved-function-listed-as-assumed 1 '`IoMarkIrpPending` is listed as an assumed contract, and a target proves it'
+copy
+python3 - "$tmp/t/proofs/ASSUMPTIONS.md" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s2 = s.replace("drivers_syncioctl, lists |", "drivers_syncioctl |", 1)
+assert s2 != s
+open(p, "w").write(s2)
+PY
+check cast-target-missing-from-its-row 1 'target `lists` runs under Typed+cast and the Typed+cast row does not name it'
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
