@@ -608,6 +608,21 @@ static void api_reuse_irp(void)
     CHECK_CLEAN();
 }
 
+/* IoCancelIrp's contract broken on purpose (proofs/eacsl/expected_violations
+ * lists what the runtime checker must report): an IRP already freed.  The
+ * reference reports IrpAccessAfterRelease and returns FALSE. */
+static void api_cancel_freed_irp(void)
+{
+    fact_reset();
+    f_lower = fact_device(0, FactLowerDispatch, NULL);
+    PIRP irp = IoAllocateIrp(f_lower->StackSize, FALSE);
+    CHECK(irp != NULL);
+    IoFreeIrp(irp);
+    CHECK_CLEAN();
+    CHECK_EQ(IoCancelIrp(irp), FALSE);
+    CHECK_RULE(IrpAccessAfterRelease);
+}
+
 void register_fact_tests(void)
 {
     test_add("fact/1_control_e0_no_pending_in_dispatch", fact1_control_in_dispatch);
@@ -619,4 +634,5 @@ void register_fact_tests(void)
     test_add("fact/7_cancelled_irp_routine_selection", fact7_cancelled_irp_routines);
     test_add("fact/8_async_fsd_request_initial_state", fact8_async_fsd_request);
     test_add("api/reuse_irp", api_reuse_irp);
+    test_add("api/cancel_freed_irp", api_cancel_freed_irp);
 }
