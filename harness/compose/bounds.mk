@@ -9,8 +9,12 @@ STATUSES    ?= 2
 SHAPE       ?= -1
 # Eva bounds (smaller: Eva follows each choice as its own state; harness/README.md)
 EVA_REQUESTS    ?= 1
-EVA_CANCELS     ?= 0
+EVA_CANCELS     ?= 1
 EVA_KINDS       ?= 3
 EVA_ALLOC_FAILS ?= 1
 EVA_CLEANUP     ?= 0
 EVA_STATUSES    ?= 2
+# Eva runs each of the harness's 11 shapes (SHAPE=0..10) on its own and
+# sums them; the explorer checks that the shapes add up to the harness
+# (harness/README.md, Eva).
+EVA_SPLIT_SHAPES ?= 11
