@@ -15,15 +15,18 @@ INC="-Isrc/include -Isrc -Isrc/drivers -Iharness/common -Iharness/negative -DIRP
 expected=(OriginatorNotifiedOnce PendingReturnedConsistency AllocatedIrpLeak CleanupCompletesQueued
           DoubleCompletion CompletionRoutinePending MarkingQueuedIrps CompleteRequest
           IoBuildDeviceControlWait AllocatedIrpMustStop IoAllocateForward MarkIrpPending
-          IrpProcessingComplete IrpProcessingComplete DoubleCompletion AllocatedIrpLeak)
+          IrpProcessingComplete IrpProcessingComplete DoubleCompletion AllocatedIrpLeak
+          CompletionRoutinePending)
 # bug indexes of the lowest-level buggy drivers (is_lowest in buggy_layers[]):
 # the compose step puts buggy upper layers above its abstract device only
 lowest_bugs=" 3 6 "
 # bug index : what its trace must show besides IoCallDriver (the new coverage
-# the bug is reachable only through)
+# the bug is reachable only through: an injected failure, a cancel, a second
+# request sent while the first is in flight)
 shows=([13]="IoAllocateIrp failed (no IRP: allocation failure injected)"
        [14]="IoCancelIrp(irp 1) -> cancel routine called"
-       [15]="IoCancelIrp(irp 2) -> cancel routine called")
+       [15]="IoCancelIrp(irp 2) -> cancel routine called"
+       [16]="IoCallDriver(dev 2, irp 2)")
 # everything but the harness file is compiled once
 objs=""
 for f in harness/negative/buggy.c $COMMON $SRC; do
