@@ -62,8 +62,11 @@ def harnesses():
         if not os.path.isfile(os.path.join(HDIR, d, "bounds.mk")):
             continue
         src = source(d)
-        if os.path.isfile(os.path.join(HDIR, src, src + "_harness.c")):
-            out.append(d)
+        if not os.path.isfile(os.path.join(HDIR, src, src + "_harness.c")):
+            # a configuration that runs nothing must not pass unnoticed
+            sys.exit("harness/run.py: harness/%s/bounds.mk: no harness/%s/%s_harness.c to run%s" %
+                     (d, src, src, " (its SOURCE)" if src != d else ""))
+        out.append(d)
     return out
 
 
