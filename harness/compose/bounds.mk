@@ -1,7 +1,7 @@
 # compose harness bounds (override: make harness compose_REQUESTS=3)
 # No depth: the harness covers every depth by induction (compose_harness.c).
 REQUESTS    ?= 1
-CANCELS     ?= 1
+CANCELS     ?= 2
 KINDS       ?= 7
 ALLOC_FAILS ?= 1
 CLEANUP     ?= 1
