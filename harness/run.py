@@ -108,9 +108,8 @@ def harness_file(name):
 def extra_sources(name):
     """The harness's own sources besides <name>_harness.c (the compose
     harness's abstract device), in its source folder."""
-    src = source(name)
-    own = os.path.join(HDIR, src, src + "_harness.c")
-    return sorted(os.path.relpath(f, ROOT) for f in glob.glob(os.path.join(HDIR, src, "*.c")) if f != own)
+    own = os.path.join(ROOT, harness_file(name))
+    return sorted(os.path.relpath(f, ROOT) for f in glob.glob(os.path.join(HDIR, source(name), "*.c")) if f != own)
 
 
 def includes(name):

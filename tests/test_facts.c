@@ -1,7 +1,8 @@
 /*
  * test_facts.c - the eight "facts checked on real Windows" of SEMANTICS.md,
- * each reproduced on the reference I/O manager exactly as stated; and one
- * test of the API (api/reuse_irp) that the runtime checker must see.
+ * each reproduced on the reference I/O manager exactly as stated; and two
+ * tests of the API (api/reuse_irp, api/cancel_freed_irp) that the runtime
+ * checker must see.
  *
  * The test itself plays the IRP's creator: it runs at top level (no driver
  * frame), builds the IRP, registers its own completion routine at the top

@@ -458,10 +458,6 @@ PDRIVER_OBJECT buggy_driver_object(void)
     return &buggy_driver;
 }
 
-/* The run and assertions of a negative harness: the layer's request, then
- * IRP_MJ_CLEANUP where the bug needs it, deferred work after each, the
- * checks at quiescence.  (Declared where used: negative_harness.c,
- * negative_compose.c.) */
 /* How many requests a layer is sent, one after another (possibly in flight
  * together): one, but two for a bug only two requests show.  Kept here, not
  * as a field of BUGGY_LAYER: buggy.h is among the files of every Eva
@@ -471,6 +467,10 @@ static int buggy_requests(const BUGGY_LAYER *bug)
     return bug->add == LastIrpAdd ? 2 : 1;
 }
 
+/* The run and assertions of a negative harness: the layer's request (or
+ * requests, buggy_requests), then IRP_MJ_CLEANUP where the bug needs it,
+ * deferred work after each, the checks at quiescence.  (Declared where
+ * used: negative_harness.c, negative_compose.c.) */
 void buggy_run(PFILE_OBJECT file, const BUGGY_LAYER *bug);
 void buggy_run(PFILE_OBJECT file, const BUGGY_LAYER *bug)
 {
