@@ -32,4 +32,4 @@ harness-negative:
 # make verify runs both back ends; each must pass and Eva must agree with the
 # explorer run at Eva's bounds.
 VERIFY_ENGINES += harness
-TEST_SCRIPTS += harness/negative_tests.sh harness/test_eva_key.sh harness/test_eva_split.sh harness/test_configs.sh
+TEST_SCRIPTS += harness/negative_tests.sh harness/test_eva_key.sh harness/test_eva_split.sh harness/test_eva_prefix.sh harness/test_configs.sh

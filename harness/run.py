@@ -12,13 +12,18 @@ the environment variable <name>_<VAR>; each becomes -DHARNESS_<VAR>=value.
            without a violation
   eva      frama-c -eva with common/eva.c; passes only when Eva's report
            (-report-csv) has no alarm and every assertion valid; a timeout
-           (EVA_TIMEOUT seconds, default 20) is "unknown"
+           (EVA_TIMEOUT seconds per run, default 300) is "unknown".  A
+           harness whose bounds.mk has EVA_SPLIT_SHAPES=n and/or
+           EVA_SPLIT_MAX=m is several Eva runs (one per shape; one per
+           prefix of choices with at most m explorer executions, through
+           common/eva_split.c), EVA_JOBS at a time (default: processors),
+           checked to cover the harness; EVA_SPLIT=off runs it whole
 
 Writes DIR/harness.json and DIR/eva.json (engine fragments for
 bin/irpc-report) and prints one line per run.  Exit 0 when every run
 passed.
 """
-import argparse, csv, glob, hashlib, json, os, re, shutil, subprocess, sys, time
+import argparse, concurrent.futures, csv, glob, hashlib, json, os, re, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HDIR = os.path.join(ROOT, "harness")
@@ -165,7 +170,7 @@ def compile_obj(src, flags):
     return obj, ""
 
 
-def run_explore(exe_name, b, extra=(), name=None):
+def run_explore(exe_name, b, extra=(), name=None, args=()):
     name = name or exe_name
     exe = os.path.join(BUILD, exe_name)
     # the harness's own files see its bounds; the reference does not
@@ -183,7 +188,7 @@ def run_explore(exe_name, b, extra=(), name=None):
     if r.returncode != 0:
         return {"status": "error", "detail": r.stderr[-2000:], "seconds": 0, "executions": 0}, ""
     t = time.time()
-    r = subprocess.run([exe, "-q"], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([exe, "-q"] + list(args), cwd=ROOT, capture_output=True, text=True)
     secs = time.time() - t
     m = re.search(r"^RESULT (proved|violated)(?: (\w+))? executions (\d+)", r.stdout, re.M)
     if not m:
@@ -238,19 +243,42 @@ def blank_annotations(src_dir):
                     f.write(new_text)
 
 
+def tree_files(d):
+    """{relative path: bytes} of every file under d."""
+    out = {}
+    for base, _, names in os.walk(d):
+        for n in names:
+            f = os.path.join(base, n)
+            out[os.path.relpath(f, d)] = open(f, "rb").read()
+    return out
+
+
 def eva_tree():
+    """Eva's copy of src/ (annotations blanked) and the spec stub, under
+    build/harness/eva-tree.  Built aside and put in place only when it
+    differs from the copy there: another run.py analysing the same sources
+    (make verify beside make test) is not disturbed."""
     tree = os.path.join(BUILD, "eva-tree")
-    shutil.rmtree(tree, ignore_errors=True)
-    shutil.copytree(os.path.join(ROOT, "src"), os.path.join(tree, "src"))
-    blank_annotations(os.path.join(tree, "src"))
-    os.makedirs(os.path.join(tree, "spec"))
+    new = "%s.new-%d" % (tree, os.getpid())
+    shutil.rmtree(new, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "src"), os.path.join(new, "src"))
+    blank_annotations(os.path.join(new, "src"))
+    os.makedirs(os.path.join(new, "spec"))
     # every header of spec/ (wdm_contracts.h, which irpc.h includes, and
     # walk.h, which irpc_internal.h includes) becomes the stub; spec/'s C
     # file (api_contracts.c, declarations with contracts, which no source
     # file includes) is not Eva's to read
     for name in sorted(n for n in os.listdir(os.path.join(ROOT, "spec")) if n.endswith(".h")):
-        with open(os.path.join(tree, "spec", name), "w") as f:
+        with open(os.path.join(new, "spec", name), "w") as f:
             f.write(SPEC_STUB)
+    if os.path.isdir(tree) and tree_files(tree) == tree_files(new):
+        shutil.rmtree(new)
+    else:
+        old = "%s.old-%d" % (tree, os.getpid())
+        if os.path.isdir(tree):
+            os.rename(tree, old)
+        os.rename(new, tree)
+        shutil.rmtree(old, ignore_errors=True)
     return os.path.relpath(tree, ROOT)
 
 
@@ -297,6 +325,7 @@ def eva_key(name, cmd, tree):
                     os.path.join(ROOT, "harness", "common", "harness.c"),
                     os.path.join(ROOT, "harness", "common", "eva.c")] +
                    [os.path.join(ROOT, f) for f in extra_sources(name)] +
+                   [os.path.join(ROOT, f) for f in cmd if f == EVA_SPLIT_SOURCE] +
                    glob.glob(os.path.join(ROOT, "harness", source(name), "*.h")) +
                    glob.glob(os.path.join(ROOT, "harness", "common", "*.h")) +
                    glob.glob(os.path.join(ROOT, "harness", "negative", "*.h")) +
@@ -352,13 +381,28 @@ def prune_eva_cache(directory, since):
     return len(stale)
 
 
-def run_eva(name, b, tree):
+EVA_SPLIT_SOURCE = "harness/common/eva_split.c"
+# what eva_split.c reports of each choice it forces: position, range, value
+PREFIX_REPORT = re.compile(r"Frama_C_show_each_prefix_choice: (.*)$", re.M)
+
+
+def run_eva(name, b, tree, prefix=None, label=None):
+    """Eva on harness `name` with bounds b; with a prefix (a list of
+    choices), on the executions that begin with it (eva_split.c)."""
     mode = os.environ.get("EVA_CACHE", "record")
     cache = os.environ.get("HARNESS_EVA_CACHE") or os.path.join(HDIR, "eva-cache")
     incl = [i.replace("-Isrc", "-I" + tree + "/src") for i in includes(name)]
-    srcs = [harness_file(name), "harness/common/harness.c",
-            "harness/common/eva.c"] + extra_sources(name) + [os.path.join(tree, f) for f in CORE + DRIVERS]
-    cmd = ["frama-c", "-cpp-extra-args=" + " ".join(incl + POOLS + defines(b))] + srcs + EVA_FLAGS
+    back = "harness/common/eva.c"
+    flags = defines(b)
+    if prefix is not None:
+        back = EVA_SPLIT_SOURCE
+        # each value followed by a comma, escaped: Frama-C splits its list
+        # options at a bare comma
+        flags = flags + ["-DHARNESS_PREFIX_LEN=%d" % len(prefix),
+                         "-DHARNESS_PREFIX=" + "".join("%d\\," % v for v in prefix)]
+    srcs = [harness_file(name), "harness/common/harness.c", back] + extra_sources(name) + \
+        [os.path.join(tree, f) for f in CORE + DRIVERS]
+    cmd = ["frama-c", "-cpp-extra-args=" + " ".join(incl + POOLS + flags)] + srcs + EVA_FLAGS
     record = None
     if mode != "off" and framac_version():
         record = os.path.join(cache, "%s-%s.json" % (name, eva_key(name, cmd, tree)))
@@ -370,7 +414,7 @@ def run_eva(name, b, tree):
                 return res
             except ValueError:
                 pass
-    res = run_eva_uncached(name, cmd, tree)
+    res = run_eva_uncached(label or name, cmd, tree)
     if record and mode == "record" and res["status"] in ("proved", "violated", "unknown") and \
             not str(res.get("detail", "")).startswith("Eva did not finish"):
         os.makedirs(cache, exist_ok=True)
@@ -380,36 +424,155 @@ def run_eva(name, b, tree):
     return res
 
 
-def run_eva_shapes(name, eb, tree, shapes):
-    """Eva on a harness with a SHAPE bound (compose's), one run per shape
-    (SHAPE=0 .. shapes-1), each recorded on its own, summed into one
-    outcome.  Eva's cost grows faster than the states it follows, so the
-    shapes one by one cost less than all at once (harness/README.md, Eva);
-    the explorer checks that the shapes add up to the harness (main)."""
-    runs = [run_eva(name, dict(eb, SHAPE=sh), tree) for sh in range(shapes)]
-    reached = sorted(set(i for r in runs for i in r.get("rule_ids_reached", [])))
-    statuses = [r["status"] for r in runs]
+def eva_jobs():
+    """How many Eva runs of a split harness run at once: EVA_JOBS, by
+    default one per processor."""
+    return max(1, int(os.environ.get("EVA_JOBS", "0")) or os.cpu_count() or 1)
+
+
+def combine_runs(runs):
+    """One outcome of several Eva runs that together are the harness (its
+    shapes, or the prefixes of its choices): labelled (label, outcome)."""
+    reached = sorted(set(i for _, r in runs for i in r.get("rule_ids_reached", [])))
+    statuses = [r["status"] for _, r in runs]
     if reached or "violated" in statuses:
         status = "violated"
     elif "error" in statuses:
         status = "error"
-    elif all(st == "proved" for st in statuses):
+    elif runs and all(st == "proved" for st in statuses):
         status = "proved"
     else:
         status = "unknown"
-    res = {"status": status, "seconds": round(sum(r["seconds"] for r in runs), 1),
-           "goals": sum(r["goals"] for r in runs), "proved": sum(r["proved"] for r in runs),
-           "alarms": None if any(r.get("alarms") is None for r in runs) else sum(r["alarms"] for r in runs),
-           "open": ["shape %d: %s" % (sh, o) for sh, r in enumerate(runs) for o in r.get("open", [])][:40],
-           "runs": [{"shape": sh, "status": r["status"], "seconds": r["seconds"], "replayed": bool(r.get("replayed"))}
-                    for sh, r in enumerate(runs)]}
-    details = ["shape %d: %s" % (sh, r["detail"]) for sh, r in enumerate(runs) if r.get("detail")]
+    res = {"status": status, "seconds": round(sum(r["seconds"] for _, r in runs), 1),
+           "goals": sum(r["goals"] for _, r in runs), "proved": sum(r["proved"] for _, r in runs),
+           "alarms": None if any(r.get("alarms") is None for _, r in runs) else sum(r["alarms"] for _, r in runs),
+           "open": ["%s: %s" % (lb, o) for lb, r in runs for o in r.get("open", [])][:40],
+           "runs": [dict({"status": r["status"], "seconds": r["seconds"], "replayed": bool(r.get("replayed"))},
+                         **lb_fields) for (lb, r), lb_fields in zip(runs, (label_fields(lb) for lb, _ in runs))]}
+    details = ["%s: %s" % (lb, r["detail"]) for lb, r in runs if r.get("detail")]
     if details:
         res["detail"] = "; ".join(details)
     if reached:
         res["rule_ids_reached"] = reached
-    if runs and all(r.get("replayed") for r in runs):
+    if runs and all(r.get("replayed") for _, r in runs):
         res["replayed"] = True
+    return res
+
+
+def label_fields(label):
+    """A run's label ("shape 3", "prefix 0 2", "shape 3 prefix 1") as fields."""
+    out = {}
+    m = re.search(r"shape (\d+)", label)
+    if m:
+        out["shape"] = int(m.group(1))
+    m = re.search(r"prefix ?([-\d ]*)$", label)
+    if m:
+        out["prefix"] = [int(v) for v in m.group(1).split()]
+    return out
+
+
+def prefix_coverage(reports):
+    """Whether Eva's runs of a split harness cover all its executions, from
+    what eva_split.c printed in each run: `reports` holds, per run, the
+    prefix it was given and its (position, lo, hi, value) reports.  At each
+    position a run reached, the runs that share the choices before it must
+    take every value of the range Eva saw there, and see one range.
+    Returns a list of problems (empty: covered)."""
+    ranges, children, problems = {}, {}, []
+    for prefix, reps in reports:
+        taken = []
+        for i, (pos, lo, hi, v) in enumerate(reps):
+            if pos != i or v != prefix[i]:
+                problems.append("prefix %s: report %d is choice %d = %d" % (prefix, i, pos, v))
+                break
+            node = tuple(taken)
+            if ranges.setdefault(node, (lo, hi)) != (lo, hi):
+                problems.append("choice %d after %s: ranges %s and %s" % (i, list(node), ranges[node], (lo, hi)))
+            children.setdefault(node, set()).add(v)
+            taken.append(v)
+    if not reports:
+        problems.append("no run")
+    elif not ranges and len(reports) > 1:
+        problems.append("the harness makes no choice, yet %d runs" % len(reports))
+    for node, (lo, hi) in sorted(ranges.items()):
+        missing = sorted(set(range(lo, hi + 1)) - children.get(node, set()))
+        if missing:
+            problems.append("after choices %s, values %s of [%d, %d] not run" % (list(node), missing, lo, hi))
+    return problems
+
+
+PREFIX_MAX = 20   # the longest prefix explorer_prefixes gives
+
+
+def explorer_prefixes(name, eb, most):
+    """The prefixes Eva runs the harness at bounds eb with, from the
+    explorer's prefixes of PREFIX_MAX choices (-p) and their executions: a
+    sequence of choices whose executions (pruned ones too) number at most
+    `most` is one run, a longer one is split at its next choice (in the
+    order explored).  Returns [(prefix, executions)] or None and an error."""
+    exe = "%s-evabounds-prefixes" % name + ("-shape%d" % eb["SHAPE"] if "SHAPE" in eb else "")
+    xres, out = run_explore(exe, eb, name=name, args=["-p", str(PREFIX_MAX)])
+    if xres["status"] == "error":
+        return None, xres.get("detail", "the explorer failed")
+    count, children = {}, {}
+    for m in re.finditer(r"^PREFIX (\d+) (\d+)((?: -?\d+)*)$", out, re.M):
+        p = tuple(int(v) for v in m.group(3).split())
+        for k in range(len(p) + 1):
+            count[p[:k]] = count.get(p[:k], 0) + int(m.group(1)) + int(m.group(2))
+            if k < len(p) and p[:k + 1] not in children.setdefault(p[:k], []):
+                children[p[:k]].append(p[:k + 1])
+    if not count:
+        return None, "the explorer listed no prefix"
+    out_list = []
+
+    def cut(node):
+        if count[node] <= most or not children.get(node):
+            out_list.append((list(node), count[node]))
+        else:
+            for c in children[node]:
+                cut(c)
+    cut(())
+    return out_list, None
+
+
+def run_eva_split(name, eb, tree, shapes, most):
+    """Eva on a harness split into runs: one per shape (compose's SHAPE
+    bound: SHAPE=0 .. shapes-1) when shapes > 0, and, when most > 0,
+    within each, one per prefix of choices with at most `most` executions
+    (explorer_prefixes; eva_split.c forces the prefix and reports what it
+    saw, prefix_coverage checks that the runs cover every execution).  The
+    runs go EVA_JOBS at a time, each recorded on its own; summed into one
+    outcome, with "seconds" the time of all runs and "wall" the elapsed."""
+    groups = [("shape %d" % sh, dict(eb, SHAPE=sh)) for sh in range(shapes)] if shapes else [("", eb)]
+    jobs, problems = [], []   # (group, label, bounds, prefix)
+    for g, (glabel, gb) in enumerate(groups):
+        if not most:
+            jobs.append((g, glabel, gb, None))
+            continue
+        pre, err = explorer_prefixes(name, gb, most)
+        if err:
+            problems.append("%s: %s" % (glabel or name, err))
+            continue
+        for p, _ in pre:
+            jobs.append((g, (glabel + " " if glabel else "") + "prefix " + " ".join(str(v) for v in p), gb, list(p)))
+    t = time.time()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=eva_jobs()) as pool:
+        futs = [pool.submit(run_eva, name, gb, tree, p,
+                            "%s-%s" % (name, re.sub(r"[^0-9a-z]+", "_", lb).strip("_")) if lb else None)
+                for _, lb, gb, p in jobs]
+        runs = [(lb or name, f.result()) for (_, lb, _, _), f in zip(jobs, futs)]
+    res = combine_runs(runs)
+    res["wall"] = round(time.time() - t, 1)
+    if most:
+        for g, (glabel, _) in enumerate(groups):
+            reps = [(p, r.get("prefix_choices", [])) for (jg, _, _, p), (_, r) in zip(jobs, runs)
+                    if jg == g and p is not None]
+            problems += ["%s%s" % (glabel + ": " if glabel else "", q) for q in prefix_coverage(reps)]
+        res["prefixes"] = len(jobs)
+    if problems:
+        res["status"] = "error"
+        res["detail"] = "the runs do not cover the harness: " + "; ".join(problems[:10]) + \
+            ("; " + res["detail"] if res.get("detail") else "")
     return res
 
 
@@ -461,6 +624,15 @@ def run_eva_uncached(name, cmd, tree):
             if "harness_check" not in prop and "ok \u2262 0" not in prop:
                 alarms += 1
     reached = sorted(set(int(v) for v in re.findall(r"Frama_C_show_each_violated_rule: \{([0-9]+)\}", log)))
+    # eva_split.c's forced choices, each with one value per argument (a
+    # set would mean the prefix did not decide the path: not covered)
+    forced = []
+    for m in PREFIX_REPORT.finditer(log):
+        vals = [re.fullmatch(r"\{(-?\d+)\}", a.strip()) for a in m.group(1).split(",")]
+        if len(vals) != 4 or not all(vals):
+            forced.append([-1, 0, -1, -1])   # prefix_coverage reports it
+        else:
+            forced.append([int(v.group(1)) for v in vals])
     if reached:
         status = "violated"
     elif goals > 0 and proved == goals:
@@ -469,6 +641,8 @@ def run_eva_uncached(name, cmd, tree):
         status = "unknown"
     res = {"status": status, "seconds": round(secs, 1), "goals": goals, "proved": proved,
            "alarms": alarms, "open": open_props[:40]}
+    if EVA_SPLIT_SOURCE in cmd:
+        res["prefix_choices"] = forced
     if reached:
         res["rule_ids_reached"] = reached
     return res
@@ -499,7 +673,7 @@ def main():
             if "rule" in res:
                 ent["violated_rule"] = res["rule"]
             h_entries.append(ent)
-            print("harness  %-10s %-8s executions %-8d %6.2f s  bounds %s" %
+            print("harness  %-15s %-8s executions %-8d %6.2f s  bounds %s" %
                   (name, res["status"], res["executions"], res["seconds"], json.dumps(bj)))
             if res["status"] != "proved":
                 print(out or res.get("detail", ""))
@@ -507,10 +681,16 @@ def main():
         if "eva" in engines:
             eb = eva_bounds(b)
             shapes = eb.pop("SPLIT_SHAPES", 0)
+            most = eb.pop("SPLIT_MAX", 0)
+            if os.environ.get("EVA_SPLIT") == "off":
+                shapes = most = 0
             ej = bounds_json(eb)
             if shapes:
                 ej["shape"] = "each of 0..%d, one Eva run per shape" % (shapes - 1)
-                res = run_eva_shapes(name, eb, tree, shapes)
+            if most:
+                ej["split"] = "one Eva run per prefix of choices with at most %d executions" % most
+            if shapes or most:
+                res = run_eva_split(name, eb, tree, shapes, most)
             else:
                 res = run_eva(name, eb, tree)
             rules = [names_by_id[i] if 0 <= i < len(names_by_id) else str(i)
@@ -539,7 +719,7 @@ def main():
                 ent["explorer_at_these_bounds"]["executions_per_shape"] = [p["executions"] for p in parts]
                 ent["shapes_cover_the_harness"] = covered
                 if not covered:
-                    print("         %-10s the %d shapes Eva ran do not add up to the harness "
+                    print("         %-15s the %d shapes Eva ran do not add up to the harness "
                           "(explorer: %d executions in all, %s shape by shape)" %
                           (name, shapes, xres["executions"], [p["executions"] for p in parts]))
             # agreement: Eva proves the harness exactly when the explorer does
@@ -554,12 +734,16 @@ def main():
                 ent["replayed"] = True
             if res.get("runs"):
                 ent["runs"] = res["runs"]
-            print("eva      %-10s %-8s %s/%s valid, alarms %s  %6.1f s%s  bounds %s%s%s" %
+            for k in ("wall", "prefixes"):
+                if k in res:
+                    ent[k] = res[k]
+            print("eva      %-15s %-8s %s/%s valid, alarms %s  %6.1f s%s%s  bounds %s%s%s" %
                   (name, res["status"], res["proved"], res["goals"], res.get("alarms"), res["seconds"],
+                   " (%d runs, %.1f s wall)" % (len(res["runs"]), res["wall"]) if "wall" in res else "",
                    " (replayed)" if res.get("replayed") else "",
                    json.dumps(ej), ("  rules " + " ".join(rules)) if rules else "",
                    ("  (" + res["detail"] + ")") if res.get("detail") else ""))
-            print("         %-10s explorer at the same bounds: %s, %d executions%s" %
+            print("         %-15s explorer at the same bounds: %s, %d executions%s" %
                   (name, xres["status"], xres["executions"],
                    "" if same else "  DISAGREES with Eva" if covered else "  NOT what Eva ran (shapes)"))
             if res["status"] != "proved" or not same:

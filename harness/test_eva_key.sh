@@ -4,7 +4,10 @@
 #   - the copy has no ACSL annotation left, and every file keeps its lines;
 #   - an annotation added on a line of its own, or edited, does not change
 #     the key's view of a file (c_tokens_text); a change of code, of a
-#     string literal's text, or of a preprocessor line's end does.
+#     string literal's text, or of a preprocessor line's end does;
+#   - a second eva_tree() over the same sources keeps the copy in place
+#     (a run.py beside another is not disturbed), one that differs is
+#     replaced.
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -66,6 +69,20 @@ check(key(code.replace("a // b", "a //  b")) != key(code), "a string literal's s
 check(key(code.replace("\\\n  2", "\n  2")) != key(code), "a macro's continued line broken: another key text")
 check(key(code.replace("int y = x;", "int y =\t x;")) == key(code),
       "blanks inside a line: same key text")
+
+# the copy is put in place only when it differs: a second run.py over the
+# same sources leaves the first one's copy as it is (the same directory)
+run.BUILD = os.path.join(os.path.dirname(copy), "build")
+tree = os.path.join(run.ROOT, run.eva_tree())
+first = os.stat(tree).st_ino
+again = os.path.join(run.ROOT, run.eva_tree())
+check(again == tree and os.stat(tree).st_ino == first and
+      not [d for d in os.listdir(run.BUILD) if d != "eva-tree"],
+      "eva_tree() over unchanged sources keeps the copy in place, nothing left beside it")
+open(os.path.join(tree, "src", "ke.c"), "a").write("/* changed */\n")
+run.eva_tree()
+check(os.stat(tree).st_ino != first and "changed" not in open(os.path.join(tree, "src", "ke.c")).read(),
+      "eva_tree() replaces a copy that differs from src/")
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY

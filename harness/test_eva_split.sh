@@ -3,8 +3,9 @@
 # explorer's check that the shapes Eva ran add up to the harness passes
 # compose's recorded split and fails a split one shape short or one past
 # the last.  Eva's records are replayed and none is written
-# (EVA_CACHE=replay); the shape past the last runs Eva (about 2 s: an
-# alarm at once).  It uses build/harness/ as run.py does (Eva's copy of
+# (EVA_CACHE=replay); the shape past the last runs no Eva (compose splits
+# each shape into prefixes of choices, and the explorer, which lists them,
+# cannot run it).  It uses build/harness/ as run.py does (Eva's copy of
 # src/ must be where the records' keys say); no other test script runs Eva.
 # Needs Frama-C (make tools).  Ends with "N passed, N failed".
 set -u

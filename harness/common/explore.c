@@ -13,7 +13,12 @@
  * configuration, the choices and the protocol event trace, and exits 1.
  * Built with ASan and UBSan.
  *
- *   usage: <harness> [-q]     prints "executions N pruned N choices N seconds S"
+ *   usage: <harness> [-q] [-p N]
+ *     prints "executions N pruned N choices N seconds S"; with -p N, also
+ *     "PREFIX <executions> <pruned> v1 .. vk" for each distinct sequence of
+ *     the first N choices (k < N when an execution made fewer), in the
+ *     order explored: the prefixes harness/run.py gives Eva one at a time
+ *     (EVA_SPLIT_MAX, harness/common/eva_split.c)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -36,6 +41,42 @@ static int pos;          /* choices made in this execution */
 static jmp_buf prune_jmp;
 static long long executions, pruned, choices_made;
 static struct timespec started;
+static int quiet;        /* -q: no progress lines */
+
+/* -p N: the distinct prefixes of N choices, each with its executions */
+static int prefix_len = -1;
+static int prefix[EXPLORE_MAX_CHOICES], prefix_k = -1;
+static long long prefix_runs, prefix_pruned;
+
+static void prefix_flush(void)
+{
+    if (prefix_k < 0)
+        return;
+    printf("PREFIX %lld %lld", prefix_runs, prefix_pruned);
+    for (int i = 0; i < prefix_k; i++)
+        printf(" %d", prefix[i]);
+    printf("\n");
+}
+
+/* the execution that just ended: same prefix as the one before, or a new one */
+static void prefix_note(int was_pruned)
+{
+    int k = pos < prefix_len ? pos : prefix_len;
+    int same = k == prefix_k;
+    for (int i = 0; same && i < k; i++)
+        same = prefix[i] == trail[i].v;
+    if (!same) {
+        prefix_flush();
+        prefix_k = k;
+        for (int i = 0; i < k; i++)
+            prefix[i] = trail[i].v;
+        prefix_runs = prefix_pruned = 0;
+    }
+    if (was_pruned)
+        prefix_pruned++;
+    else
+        prefix_runs++;
+}
 
 static double elapsed(void)
 {
@@ -99,16 +140,35 @@ void harness_check(int ok, int rule, const char *what)
 
 int main(int argc, char **argv)
 {
-    int quiet = argc > 1 && strcmp(argv[1], "-q") == 0;
+    for (int a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "-q") == 0) {
+            quiet = 1;
+        } else if (strcmp(argv[a], "-p") == 0 && a + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++a], &end, 10);
+            prefix_len = (int)n;
+            if (*argv[a] == '\0' || *end != '\0' || n < 0 || n > EXPLORE_MAX_CHOICES) {
+                fprintf(stderr, "explore: -p %s: not a number of choices\n", argv[a]);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "usage: %s [-q] [-p N]\n", argv[0]);
+            return 2;
+        }
+    }
     clock_gettime(CLOCK_MONOTONIC, &started);
     for (;;) {
         pos = 0;
+        int was_pruned = 0;
         if (setjmp(prune_jmp) == 0) {
             harness();
             executions++;
         } else {
             pruned++;
+            was_pruned = 1;
         }
+        if (prefix_len >= 0)
+            prefix_note(was_pruned);
         if (pos < trail_len)
             trail_len = pos;   /* an execution that stopped early */
         while (trail_len > 0 && trail[trail_len - 1].v == trail[trail_len - 1].hi)
@@ -119,6 +179,7 @@ int main(int argc, char **argv)
         if (!quiet && executions % 100000 == 0 && executions > 0)
             fprintf(stderr, "  ... %lld executions, %.1f s\n", executions, elapsed());
     }
+    prefix_flush();
     printf("RESULT proved executions %lld pruned %lld choices %lld seconds %.2f\n",
            executions, pruned, choices_made, elapsed());
     return 0;
