@@ -15,6 +15,8 @@ EVA_ALLOC_FAILS ?= 1
 EVA_CLEANUP     ?= 0
 EVA_STATUSES    ?= 2
 # Eva runs each of the harness's 11 shapes (SHAPE=0..10) on its own and
-# sums them; the explorer checks that the shapes add up to the harness
-# (harness/README.md, Eva).
+# sums them; the explorer checks that the shapes add up to the harness.
+# A shape of more than EVA_SPLIT_MAX explorer executions is split into
+# prefixes of choices; the runs go two at a time (harness/README.md, Eva).
 EVA_SPLIT_SHAPES ?= 11
+EVA_SPLIT_MAX    ?= 800

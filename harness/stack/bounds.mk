@@ -10,3 +10,6 @@ EVA_REQUESTS    ?= 1
 EVA_KINDS       ?= 7
 EVA_ALLOC_FAILS ?= 1
 EVA_LIFE_REQUESTS ?= 0
+# Eva in runs of at most this many explorer executions, two at a time
+# (a prefix of choices each; harness/README.md, Eva): 33 s wall, 81 s whole
+EVA_SPLIT_MAX   ?= 150
