@@ -7,7 +7,8 @@
 #                           and build/report/engines/eva.json
 #   make harness-explore    the explorer only
 #   make harness-eva        Eva only, at the harnesses' EVA_* bounds (EVA_TIMEOUT=
-#                           seconds per harness, default 300; outcomes recorded
+#                           seconds per Eva run, default 300; EVA_JOBS runs at
+#                           once, default one per processor; outcomes recorded
 #                           in harness/eva-cache/, EVA_CACHE=off to re-run)
 #   make harness-negative   the negative harnesses (also part of `make test`)
 #

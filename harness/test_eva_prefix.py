@@ -73,7 +73,11 @@ if pre:
               any("not run" in p for p in gap), gap)
         # the whole entry: run_eva_split with the explorer's list one short
         real = run.explorer_prefixes
-        run.explorer_prefixes = lambda name, bb, m: ((lambda r: (r[0][:1] + r[0][2:], r[1]))(real(name, bb, m)))
+
+        def one_short(name, bb, m):
+            pre, err = real(name, bb, m)
+            return pre[:1] + pre[2:], err
+        run.explorer_prefixes = one_short
         try:
             res = run.run_eva_split("stack", eb, tree, 0, most)
         finally:
