@@ -430,9 +430,21 @@ def eva_jobs():
     return max(1, int(os.environ.get("EVA_JOBS", "0")) or os.cpu_count() or 1)
 
 
+def run_label(fields):
+    """A run of a split harness as printed: "shape 3", "prefix 0 2",
+    "shape 3 prefix 1"."""
+    out = []
+    if "shape" in fields:
+        out.append("shape %d" % fields["shape"])
+    if "prefix" in fields:
+        out.append(" ".join(["prefix"] + [str(v) for v in fields["prefix"]]))
+    return " ".join(out)
+
+
 def combine_runs(runs):
     """One outcome of several Eva runs that together are the harness (its
-    shapes, or the prefixes of its choices): labelled (label, outcome)."""
+    shapes, or the prefixes of its choices): (fields, outcome) each, the
+    fields saying which part of the harness the run is (run_label)."""
     reached = sorted(set(i for _, r in runs for i in r.get("rule_ids_reached", [])))
     statuses = [r["status"] for _, r in runs]
     if reached or "violated" in statuses:
@@ -446,10 +458,10 @@ def combine_runs(runs):
     res = {"status": status, "seconds": round(sum(r["seconds"] for _, r in runs), 1),
            "goals": sum(r["goals"] for _, r in runs), "proved": sum(r["proved"] for _, r in runs),
            "alarms": None if any(r.get("alarms") is None for _, r in runs) else sum(r["alarms"] for _, r in runs),
-           "open": ["%s: %s" % (lb, o) for lb, r in runs for o in r.get("open", [])][:40],
-           "runs": [dict({"status": r["status"], "seconds": r["seconds"], "replayed": bool(r.get("replayed"))},
-                         **lb_fields) for (lb, r), lb_fields in zip(runs, (label_fields(lb) for lb, _ in runs))]}
-    details = ["%s: %s" % (lb, r["detail"]) for lb, r in runs if r.get("detail")]
+           "open": ["%s: %s" % (run_label(fd), o) for fd, r in runs for o in r.get("open", [])][:40],
+           "runs": [dict(fd, status=r["status"], seconds=r["seconds"], replayed=bool(r.get("replayed")))
+                    for fd, r in runs]}
+    details = ["%s: %s" % (run_label(fd), r["detail"]) for fd, r in runs if r.get("detail")]
     if details:
         res["detail"] = "; ".join(details)
     if reached:
@@ -457,18 +469,6 @@ def combine_runs(runs):
     if runs and all(r.get("replayed") for _, r in runs):
         res["replayed"] = True
     return res
-
-
-def label_fields(label):
-    """A run's label ("shape 3", "prefix 0 2", "shape 3 prefix 1") as fields."""
-    out = {}
-    m = re.search(r"shape (\d+)", label)
-    if m:
-        out["shape"] = int(m.group(1))
-    m = re.search(r"prefix ?([-\d ]*)$", label)
-    if m:
-        out["prefix"] = [int(v) for v in m.group(1).split()]
-    return out
 
 
 def prefix_coverage(reports):
@@ -509,11 +509,13 @@ def explorer_prefixes(name, eb, most):
     explorer's prefixes of PREFIX_MAX choices (-p) and their executions: a
     sequence of choices whose executions (pruned ones too) number at most
     `most` is one run, a longer one is split at its next choice (in the
-    order explored).  Returns [(prefix, executions)] or None and an error."""
+    order explored).  Returns [(prefix, executions)] (None when the
+    explorer failed), an error or None, and the explorer's outcome (its
+    status and executions: the shapes' check in main reads them)."""
     exe = "%s-evabounds-prefixes" % name + ("-shape%d" % eb["SHAPE"] if "SHAPE" in eb else "")
     xres, out = run_explore(exe, eb, name=name, args=["-p", str(PREFIX_MAX)])
     if xres["status"] == "error":
-        return None, xres.get("detail", "the explorer failed")
+        return None, xres.get("detail", "the explorer failed"), xres
     count, children = {}, {}
     for m in re.finditer(r"^PREFIX (\d+) (\d+)((?: -?\d+)*)$", out, re.M):
         p = tuple(int(v) for v in m.group(3).split())
@@ -522,7 +524,7 @@ def explorer_prefixes(name, eb, most):
             if k < len(p) and p[:k + 1] not in children.setdefault(p[:k], []):
                 children[p[:k]].append(p[:k + 1])
     if not count:
-        return None, "the explorer listed no prefix"
+        return None, "the explorer listed no prefix", xres
     out_list = []
 
     def cut(node):
@@ -532,7 +534,7 @@ def explorer_prefixes(name, eb, most):
             for c in children[node]:
                 cut(c)
     cut(())
-    return out_list, None
+    return out_list, None, xres
 
 
 def run_eva_split(name, eb, tree, shapes, most):
@@ -542,33 +544,38 @@ def run_eva_split(name, eb, tree, shapes, most):
     (explorer_prefixes; eva_split.c forces the prefix and reports what it
     saw, prefix_coverage checks that the runs cover every execution).  The
     runs go EVA_JOBS at a time, each recorded on its own; summed into one
-    outcome, with "seconds" the time of all runs and "wall" the elapsed."""
-    groups = [("shape %d" % sh, dict(eb, SHAPE=sh)) for sh in range(shapes)] if shapes else [("", eb)]
-    jobs, problems = [], []   # (group, label, bounds, prefix)
-    for g, (glabel, gb) in enumerate(groups):
+    outcome, with "seconds" the time of all runs and "wall" the elapsed.
+    With shapes and a split, "explorer_shapes" holds the explorer's outcome
+    of each shape, from the prefix listing (main's check of the shapes)."""
+    groups = [{"shape": sh} for sh in range(shapes)] if shapes else [{}]
+    jobs, problems, listed = [], [], []   # jobs: (group, fields, bounds)
+    for g, gf in enumerate(groups):
+        gb = dict(eb, SHAPE=gf["shape"]) if shapes else eb
         if not most:
-            jobs.append((g, glabel, gb, None))
+            jobs.append((g, gf, gb))
             continue
-        pre, err = explorer_prefixes(name, gb, most)
+        pre, err, xres = explorer_prefixes(name, gb, most)
+        listed.append(xres)
         if err:
-            problems.append("%s: %s" % (glabel or name, err))
+            problems.append("%s: %s" % (run_label(gf) or name, err))
             continue
-        for p, _ in pre:
-            jobs.append((g, (glabel + " " if glabel else "") + "prefix " + " ".join(str(v) for v in p), gb, list(p)))
+        jobs += [(g, dict(gf, prefix=p), gb) for p, _ in pre]
     t = time.time()
     with concurrent.futures.ThreadPoolExecutor(max_workers=eva_jobs()) as pool:
-        futs = [pool.submit(run_eva, name, gb, tree, p,
-                            "%s-%s" % (name, re.sub(r"[^0-9a-z]+", "_", lb).strip("_")) if lb else None)
-                for _, lb, gb, p in jobs]
-        runs = [(lb or name, f.result()) for (_, lb, _, _), f in zip(jobs, futs)]
+        futs = [pool.submit(run_eva, name, gb, tree, fd.get("prefix"),
+                            "%s-%s" % (name, re.sub(r"[^0-9a-z]+", "_", run_label(fd)).strip("_")) if fd else None)
+                for _, fd, gb in jobs]
+        runs = [(fd, f.result()) for (_, fd, _), f in zip(jobs, futs)]
     res = combine_runs(runs)
     res["wall"] = round(time.time() - t, 1)
     if most:
-        for g, (glabel, _) in enumerate(groups):
-            reps = [(p, r.get("prefix_choices", [])) for (jg, _, _, p), (_, r) in zip(jobs, runs)
-                    if jg == g and p is not None]
-            problems += ["%s%s" % (glabel + ": " if glabel else "", q) for q in prefix_coverage(reps)]
+        for g, gf in enumerate(groups):
+            reps = [(fd["prefix"], r.get("prefix_choices", [])) for (jg, fd, _), (_, r) in zip(jobs, runs)
+                    if jg == g]
+            problems += ["%s%s" % (run_label(gf) + ": " if gf else "", q) for q in prefix_coverage(reps)]
         res["prefixes"] = len(jobs)
+        if shapes:
+            res["explorer_shapes"] = listed
     if problems:
         res["status"] = "error"
         res["detail"] = "the runs do not cover the harness: " + "; ".join(problems[:10]) + \
@@ -712,8 +719,10 @@ def main():
             if shapes:
                 # the shapes Eva ran one by one must be the harness: the
                 # explorer's runs of each shape add up to its run of all
-                parts = [run_explore("%s-evabounds-shape%d" % (name, sh), dict(eb, SHAPE=sh), name=name)[0]
-                         for sh in range(shapes)]
+                # (the prefix listing ran them already when the shapes are split)
+                parts = res.pop("explorer_shapes", None) or \
+                    [run_explore("%s-evabounds-shape%d" % (name, sh), dict(eb, SHAPE=sh), name=name)[0]
+                     for sh in range(shapes)]
                 covered = sum(p["executions"] for p in parts) == xres["executions"] and \
                     all(p["status"] == "proved" for p in parts) == (xres["status"] == "proved")
                 ent["explorer_at_these_bounds"]["executions_per_shape"] = [p["executions"] for p in parts]

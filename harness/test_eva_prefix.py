@@ -57,7 +57,7 @@ eb = run.eva_bounds(b)
 most = eb.pop("SPLIT_MAX", 0)
 check("stack's Eva bounds split it (EVA_SPLIT_MAX %d)" % most, most > 0)
 tree = run.eva_tree()
-pre, err = run.explorer_prefixes("stack", eb, most)
+pre, err, _ = run.explorer_prefixes("stack", eb, most)
 check("the explorer lists stack's prefixes (%d)" % len(pre or []), err is None and pre and len(pre) > 1, err)
 if pre:
     runs = [run.run_eva("stack", eb, tree, p) for p, _ in pre]
@@ -75,8 +75,8 @@ if pre:
         real = run.explorer_prefixes
 
         def one_short(name, bb, m):
-            pre, err = real(name, bb, m)
-            return pre[:1] + pre[2:], err
+            pre, err, xres = real(name, bb, m)
+            return pre[:1] + pre[2:], err, xres
         run.explorer_prefixes = one_short
         try:
             res = run.run_eva_split("stack", eb, tree, 0, most)
