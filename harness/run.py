@@ -680,7 +680,7 @@ def main():
             if "rule" in res:
                 ent["violated_rule"] = res["rule"]
             h_entries.append(ent)
-            print("harness  %-15s %-8s executions %-8d %6.2f s  bounds %s" %
+            print("harness  %-22s %-8s executions %-8d %6.2f s  bounds %s" %
                   (name, res["status"], res["executions"], res["seconds"], json.dumps(bj)))
             if res["status"] != "proved":
                 print(out or res.get("detail", ""))
@@ -728,7 +728,7 @@ def main():
                 ent["explorer_at_these_bounds"]["executions_per_shape"] = [p["executions"] for p in parts]
                 ent["shapes_cover_the_harness"] = covered
                 if not covered:
-                    print("         %-15s the %d shapes Eva ran do not add up to the harness "
+                    print("         %-22s the %d shapes Eva ran do not add up to the harness "
                           "(explorer: %d executions in all, %s shape by shape)" %
                           (name, shapes, xres["executions"], [p["executions"] for p in parts]))
             # agreement: Eva proves the harness exactly when the explorer does
@@ -746,13 +746,13 @@ def main():
             for k in ("wall", "prefixes"):
                 if k in res:
                     ent[k] = res[k]
-            print("eva      %-15s %-8s %s/%s valid, alarms %s  %6.1f s%s%s  bounds %s%s%s" %
+            print("eva      %-22s %-8s %s/%s valid, alarms %s  %6.1f s%s%s  bounds %s%s%s" %
                   (name, res["status"], res["proved"], res["goals"], res.get("alarms"), res["seconds"],
                    " (%d runs, %.1f s wall)" % (len(res["runs"]), res["wall"]) if "wall" in res else "",
                    " (replayed)" if res.get("replayed") else "",
                    json.dumps(ej), ("  rules " + " ".join(rules)) if rules else "",
                    ("  (" + res["detail"] + ")") if res.get("detail") else ""))
-            print("         %-15s explorer at the same bounds: %s, %d executions%s" %
+            print("         %-22s explorer at the same bounds: %s, %d executions%s" %
                   (name, xres["status"], xres["executions"],
                    "" if same else "  DISAGREES with Eva" if covered else "  NOT what Eva ran (shapes)"))
             if res["status"] != "proved" or not same:

@@ -23,7 +23,7 @@ print(" ".join(run.harnesses()))
 PY
 }
 got=$(list harness 2>&1)
-check "the repository's harnesses: $got" "$([ "$got" = "cleanup compose compose_cleanup compose_k2 inflight stack" ] && echo 1)"
+check "the repository's harnesses: $got" "$([ "$got" = "cleanup compose compose_cleanup compose_cleanup_cancel compose_k2 compose_k2_cleanup inflight stack" ] && echo 1)"
 src=$(python3 -c 'import sys; sys.path.insert(0, "harness"); import run; print(run.source("compose_k2"), run.harness_file("compose_k2"))')
 check "compose_k2 runs compose's source: $src" "$([ "$src" = "compose harness/compose/compose_harness.c" ] && echo 1)"
 mkdir -p "$tmp/a" "$tmp/b" "$tmp/common"

@@ -1,10 +1,10 @@
 # compose_cleanup: the compose harness (every depth, by induction) for Eva
 # with the cleanup of the file object in the induction step: one request,
 # three kinds, a failed IRP creation, no cancel.  compose's own Eva run has
-# the cancel and not the cleanup (both at once: 137,080 executions, hours
-# of Eva); the explorer covers both in compose, and runs this
-# configuration at the same bounds as Eva.  The harness source is
-# compose's.
+# the cancel and not the cleanup; compose_cleanup_cancel has both, with the
+# success ending only (both at these bounds: 137,080 executions, hours of
+# Eva); the explorer covers both in compose, and runs this configuration
+# at the same bounds as Eva.  The harness source is compose's.
 SOURCE      = compose
 REQUESTS    ?= 1
 CANCELS     ?= 0
