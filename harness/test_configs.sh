@@ -3,7 +3,9 @@
 # with a bounds.mk runs its own <name>_harness.c, or, with SOURCE = <folder>,
 # that folder's; a bounds.mk with nothing to run (no harness file, or a
 # SOURCE that names none) stops run.py with a message naming it, rather
-# than dropping the configuration from `make harness` unseen.
+# than dropping the configuration from `make harness` unseen.  Every
+# configuration found has its row in README.md's Harness cost table and in
+# harness/README.md's table of harnesses.
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -24,6 +26,14 @@ PY
 }
 got=$(list harness 2>&1)
 check "the repository's harnesses: $got" "$([ "$got" = "cleanup compose compose_cleanup compose_cleanup_cancel compose_k2 compose_k2_cleanup inflight stack" ] && echo 1)"
+# every configuration has its row in the README's Harness cost table and in
+# harness/README.md's table of harnesses, so that the documented bounds and
+# costs do not fall behind the folders
+for h in $got; do
+  check "$h has a row in README.md's Harness cost table and in harness/README.md's harnesses" \
+    "$(sed -n '/^### Harness cost/,/^### /p' README.md | grep -q "^| $h |" &&
+       grep -q "^| \`$h\` |" harness/README.md && echo 1)"
+done
 src=$(python3 -c 'import sys; sys.path.insert(0, "harness"); import run; print(run.source("compose_k2"), run.harness_file("compose_k2"))')
 check "compose_k2 runs compose's source: $src" "$([ "$src" = "compose harness/compose/compose_harness.c" ] && echo 1)"
 mkdir -p "$tmp/a" "$tmp/b" "$tmp/common"
