@@ -54,7 +54,14 @@ copy
 python3 - "$tmp/t/proofs/ASSUMPTIONS.md" <<'PY'
 import sys
 p = sys.argv[1]; s = open(p).read()
-s2 = s.replace("drivers_syncioctl, lists |", "drivers_syncioctl |", 1)
+# the Typed+cast row's second column, its targets, without `lists`
+lines = s.split("\n")
+for i, line in enumerate(lines):
+    if line.startswith("| `Typed+cast` |"):
+        cols = line.split(" | ")
+        cols[1] = ", ".join(t for t in cols[1].split(", ") if t != "lists")
+        lines[i] = " | ".join(cols)
+s2 = "\n".join(lines)
 assert s2 != s
 open(p, "w").write(s2)
 PY
