@@ -663,6 +663,7 @@ def main():
     args = ap.parse_args()
     engines = args.engines.split(",")
     names = args.names or harnesses()
+    width = max(len(n) for n in names)   # the names' column in the lines printed
     os.makedirs(BUILD, exist_ok=True)
     t0 = time.time()
     h_entries, e_entries, ok = [], [], True
@@ -680,8 +681,8 @@ def main():
             if "rule" in res:
                 ent["violated_rule"] = res["rule"]
             h_entries.append(ent)
-            print("harness  %-22s %-8s executions %-8d %6.2f s  bounds %s" %
-                  (name, res["status"], res["executions"], res["seconds"], json.dumps(bj)))
+            print("harness  %-*s %-8s executions %-8d %6.2f s  bounds %s" %
+                  (width, name, res["status"], res["executions"], res["seconds"], json.dumps(bj)))
             if res["status"] != "proved":
                 print(out or res.get("detail", ""))
                 ok = False
@@ -728,9 +729,9 @@ def main():
                 ent["explorer_at_these_bounds"]["executions_per_shape"] = [p["executions"] for p in parts]
                 ent["shapes_cover_the_harness"] = covered
                 if not covered:
-                    print("         %-22s the %d shapes Eva ran do not add up to the harness "
+                    print("         %-*s the %d shapes Eva ran do not add up to the harness "
                           "(explorer: %d executions in all, %s shape by shape)" %
-                          (name, shapes, xres["executions"], [p["executions"] for p in parts]))
+                          (width, name, shapes, xres["executions"], [p["executions"] for p in parts]))
             # agreement: Eva proves the harness exactly when the explorer does
             # (Eva proving what the explorer refutes would be unsound, the
             # converse a false alarm); when both refute it, Eva may stop at
@@ -746,14 +747,14 @@ def main():
             for k in ("wall", "prefixes"):
                 if k in res:
                     ent[k] = res[k]
-            print("eva      %-22s %-8s %s/%s valid, alarms %s  %6.1f s%s%s  bounds %s%s%s" %
-                  (name, res["status"], res["proved"], res["goals"], res.get("alarms"), res["seconds"],
+            print("eva      %-*s %-8s %s/%s valid, alarms %s  %6.1f s%s%s  bounds %s%s%s" %
+                  (width, name, res["status"], res["proved"], res["goals"], res.get("alarms"), res["seconds"],
                    " (%d runs, %.1f s wall)" % (len(res["runs"]), res["wall"]) if "wall" in res else "",
                    " (replayed)" if res.get("replayed") else "",
                    json.dumps(ej), ("  rules " + " ".join(rules)) if rules else "",
                    ("  (" + res["detail"] + ")") if res.get("detail") else ""))
-            print("         %-22s explorer at the same bounds: %s, %d executions%s" %
-                  (name, xres["status"], xres["executions"],
+            print("         %-*s explorer at the same bounds: %s, %d executions%s" %
+                  (width, name, xres["status"], xres["executions"],
                    "" if same else "  DISAGREES with Eva" if covered else "  NOT what Eva ran (shapes)"))
             if res["status"] != "proved" or not same:
                 for o in res.get("open", [])[:10]:
